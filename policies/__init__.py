@@ -1,0 +1,1 @@
+"""Policies: what each finding becomes, and the session state that keeps it consistent."""
