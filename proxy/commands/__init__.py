@@ -1,0 +1,1 @@
+"""Sub-commands of the `deid-proxy` command line, one module each."""
