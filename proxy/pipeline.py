@@ -1,0 +1,207 @@
+"""The de-identification pipeline: detectors, then the policy, inside one vault session.
+
+Detection needs no session, so it runs before the session lock is taken; the policy step and
+the vault write run under it, so that concurrent requests of one session mint consistent tokens.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from detectors.base import Detector
+from detectors.errors import DeidError, DeidentificationError, DetectionError
+from detectors.findings import EntityType, Finding
+from detectors.merge import merge_findings
+from policies.engine import DeidentifiedText, deidentify_text
+from policies.schema import Policy
+from policies.session import SessionState
+
+logger = logging.getLogger(__name__)
+
+# Values this short ("Al", initials) would match too much ordinary text when searched for.
+MIN_KNOWN_VALUE_LENGTH = 3
+
+
+@dataclass(frozen=True, slots=True)
+class RedactedText:
+    """A de-identified text and the findings (offsets into the original) that produced it."""
+
+    text: str
+    findings: tuple[Finding, ...]
+
+    def __repr__(self) -> str:
+        return f"RedactedText(findings={len(self.findings)}, ...)"
+
+
+class Pipeline:
+    """Runs the configured detectors and applies the policy.
+
+    `second_look` is a detector that reads the already de-identified text; what it finds there
+    is mapped back to the original and replaced too.
+    """
+
+    def __init__(
+        self,
+        detectors: Sequence[Detector],
+        policy: Policy,
+        second_look: Detector | None = None,
+    ) -> None:
+        if not detectors:
+            raise DetectionError("no detector is configured; the policy disables every detector")
+        self.detectors = tuple(detectors)
+        self.policy = policy
+        self.second_look = second_look
+
+    @property
+    def detector_names(self) -> tuple[str, ...]:
+        names = tuple(detector.name for detector in self.detectors)
+        return names + ((self.second_look.name,) if self.second_look else ())
+
+    def find(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """Return the merged findings of every detector for each text.
+
+        Raises `DetectionError` (chained) when any detector fails, so callers fail closed.
+        """
+        per_text: list[list[Finding]] = [[] for _ in texts]
+        if not texts:
+            return per_text
+        for detector in self.detectors:
+            results = _run_detector(detector, texts)
+            for collected, findings in zip(per_text, results, strict=True):
+                collected.extend(findings)
+        return [merge_findings(findings) for findings in per_text]
+
+    def deidentify(
+        self, texts: Sequence[str], findings: Sequence[Sequence[Finding]], state: SessionState
+    ) -> list[RedactedText]:
+        """Apply the policy to each text in one session, adding values the session already knows.
+
+        Raises `DeidentificationError` (or `DetectionError` from a second look) on failure.
+        """
+        known = _known_value_pattern(state)
+        merged = [
+            merge_findings([*text_findings, *_known_value_findings(text, known, state)])
+            for text, text_findings in zip(texts, findings, strict=True)
+        ]
+        results = [self._apply(text, text_findings, state) for text, text_findings in zip(texts, merged)]
+        if self.second_look is None:
+            return [RedactedText(result.text, tuple(f)) for result, f in zip(results, merged)]
+        return self._look_again(self.second_look, texts, merged, results, state)
+
+    def redact_batch(self, texts: Sequence[str]) -> list[RedactedText]:
+        """De-identify texts that share nothing: each gets its own in-memory session."""
+        findings = self.find(texts)
+        redacted: list[RedactedText] = []
+        for text, text_findings in zip(texts, findings, strict=True):
+            state = SessionState(tenant="local", session_id="redact")
+            redacted.extend(self.deidentify([text], [text_findings], state))
+        return redacted
+
+    def _apply(self, text: str, findings: Sequence[Finding], state: SessionState) -> DeidentifiedText:
+        try:
+            return deidentify_text(text, findings, self.policy, state)
+        except DeidError:
+            raise
+        except Exception as error:  # noqa: BLE001 - any operator failure must refuse the request
+            raise DeidentificationError(
+                f"the policy step failed ({type(error).__name__})"
+            ) from error
+
+    def _look_again(
+        self,
+        detector: Detector,
+        texts: Sequence[str],
+        findings: Sequence[Sequence[Finding]],
+        first_pass: Sequence[DeidentifiedText],
+        state: SessionState,
+    ) -> list[RedactedText]:
+        outputs = [result.text for result in first_pass]
+        late = _run_detector(detector, outputs)
+        redacted = []
+        for text, text_findings, result, extra in zip(texts, findings, first_pass, late):
+            mapped = [_map_back(finding, result) for finding in extra]
+            additions = [finding for finding in mapped if finding is not None]
+            if not additions:
+                redacted.append(RedactedText(result.text, tuple(text_findings)))
+                continue
+            combined = merge_findings([*text_findings, *additions])
+            redacted.append(RedactedText(self._apply(text, combined, state).text, tuple(combined)))
+        return redacted
+
+
+class OnlyTypes:
+    """A detector that keeps only the findings of some entity types from another detector."""
+
+    def __init__(self, detector: Detector, entity_types: frozenset[EntityType]) -> None:
+        self.name = detector.name
+        self._detector = detector
+        self._entity_types = entity_types
+
+    def detect(self, texts: Sequence[str]) -> list[list[Finding]]:
+        results = self._detector.detect(texts)
+        return [[f for f in findings if f.entity_type in self._entity_types] for findings in results]
+
+
+def _run_detector(detector: Detector, texts: Sequence[str]) -> list[list[Finding]]:
+    try:
+        results = detector.detect(texts)
+    except DetectionError:
+        raise
+    except Exception as error:  # noqa: BLE001 - an unexpected detector bug must fail closed
+        raise DetectionError(
+            f"detector {detector.name} failed ({type(error).__name__})"
+        ) from error
+    if len(results) != len(texts):
+        raise DetectionError(f"detector {detector.name} returned results for the wrong text count")
+    return results
+
+
+def _known_value_pattern(state: SessionState) -> re.Pattern[str] | None:
+    """Compile the session's originals, longest first, so earlier turns stay consistent."""
+    originals = {
+        entry.original
+        for entry in state.entries.values()
+        if len(entry.original) >= MIN_KNOWN_VALUE_LENGTH
+    }
+    if not originals:
+        return None
+    alternation = "|".join(re.escape(value) for value in sorted(originals, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
+
+
+def _known_value_findings(
+    text: str, pattern: re.Pattern[str] | None, state: SessionState
+) -> list[Finding]:
+    if pattern is None:
+        return []
+    by_original = {entry.original.casefold(): entry for entry in state.entries.values()}
+    findings = []
+    for match in pattern.finditer(text):
+        entry = by_original.get(match.group(0).casefold())
+        if entry is not None:
+            findings.append(
+                Finding(entry.entity_type, match.start(), match.end(), 1.0, "session")
+            )
+    return findings
+
+
+def _map_back(finding: Finding, result: DeidentifiedText) -> Finding | None:
+    """Map a finding in the de-identified text to the original, or None if it hits a token."""
+    shift = 0
+    for replacement in result.replacements:
+        if replacement.output_end <= finding.start:
+            shift += (replacement.end - replacement.start) - (
+                replacement.output_end - replacement.output_start
+            )
+        elif replacement.output_start < finding.end:
+            return None
+    return Finding(
+        finding.entity_type,
+        finding.start + shift,
+        finding.end + shift,
+        finding.score,
+        finding.detector,
+    )

@@ -1,0 +1,1 @@
+"""HTTP routes: the Gemini REST surface, the local preview, and operations endpoints."""

@@ -1,0 +1,63 @@
+"""What every route does around its work: error answers, the audit line and the log line."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+
+from proxy.audit import RequestRecord
+from proxy.gateway import is_refusal
+from proxy.http_errors import error_response
+from proxy.incoming import components_of
+
+logger = logging.getLogger(__name__)
+
+
+async def guarded(
+    request: Request, record: RequestRecord, work: Callable[[], Awaitable[Response]]
+) -> Response:
+    """Run a route's work; turn any exception into a safe error answer and audit the request.
+
+    A streaming answer is audited when its stream ends, by the stream itself.
+    """
+    try:
+        response = await work()
+    except Exception as error:  # noqa: BLE001 - every failure must become a safe answer
+        response = error_response(error, record.request_id)
+        record.outcome = "refused" if is_refusal(error) else "error"
+        _log_failure(record, error)
+    else:
+        response.headers["x-request-id"] = record.request_id
+    record.status = response.status_code
+    if not getattr(response, "audits_itself", False):
+        finish(request, record)
+    return response
+
+
+def finish(request: Request, record: RequestRecord) -> None:
+    """Write the audit line and the summary log line of a finished request."""
+    components_of(request).audit.write(record)
+    logger.info(
+        "request %s %s tenant=%s status=%s outcome=%s entities=%d restored=%d unknown=%d",
+        record.request_id, record.route, record.tenant, record.status, record.outcome,
+        sum(record.entity_counts.values()), record.restored, record.unknown,
+    )
+
+
+def json_answer(body: object) -> JSONResponse:
+    return JSONResponse(body)
+
+
+def _log_failure(record: RequestRecord, error: BaseException) -> None:
+    # Only the exception's type and this project's metadata-only messages are logged: a
+    # third-party exception's text (for example from a detector) may quote the input.
+    if is_refusal(error):
+        logger.error("request %s refused: %s: %s", record.request_id, type(error).__name__, error)
+        cause = error.__cause__
+        if cause is not None:
+            logger.error("request %s refusal caused by %s", record.request_id, type(cause).__name__)
+    else:
+        logger.warning("request %s failed: %s", record.request_id, type(error).__name__)
