@@ -33,7 +33,7 @@ KEY_BYTES = 32
 NONCE_BYTES = 12  # the nonce size AES-GCM is specified for (NIST SP 800-38D)
 KEY_ENV_VARIABLE = "DEID_VAULT_KEY"
 KEY_HOWTO = (
-    "generate one with: python -c \"import base64, os; "
+    'generate one with: python -c "import base64, os; '
     'print(base64.b64encode(os.urandom(32)).decode())"'
 )
 
@@ -60,8 +60,7 @@ def _decode_key(text: str, *, source: str) -> bytes:
         key = b""
     if len(key) != KEY_BYTES:
         raise ConfigurationError(
-            f"{source} must be the base64 encoding of exactly {KEY_BYTES} random bytes; "
-            f"{KEY_HOWTO}"
+            f"{source} must be the base64 encoding of exactly {KEY_BYTES} random bytes; {KEY_HOWTO}"
         )
     return key
 

@@ -269,20 +269,26 @@ class SqliteVault:
 
     def check_writable(self) -> None:
         """Raise `VaultError` unless the vault can take its write lock and commit a write."""
-        with self._pool.connection() as connection, _write_transaction(connection):
-            with _translated("write its readiness check"):
-                connection.execute(
-                    "INSERT OR REPLACE INTO vault_info (name, value) VALUES ('checked_at', ?)",
-                    (str(self._clock()),),
-                )
+        with (
+            self._pool.connection() as connection,
+            _write_transaction(connection),
+            _translated("write its readiness check"),
+        ):
+            connection.execute(
+                "INSERT OR REPLACE INTO vault_info (name, value) VALUES ('checked_at', ?)",
+                (str(self._clock()),),
+            )
 
     def purge_expired(self) -> int:
         """Delete every session whose time-to-live has run out; returns how many."""
-        with self._pool.connection() as connection, _write_transaction(connection):
-            with _translated("purge expired sessions"):
-                cursor = connection.execute(
-                    "DELETE FROM sessions WHERE expires_at <= ?", (self._clock(),)
-                )
+        with (
+            self._pool.connection() as connection,
+            _write_transaction(connection),
+            _translated("purge expired sessions"),
+        ):
+            cursor = connection.execute(
+                "DELETE FROM sessions WHERE expires_at <= ?", (self._clock(),)
+            )
         logger.info("vault purge deleted %d expired sessions", cursor.rowcount)
         return cursor.rowcount
 
@@ -381,7 +387,10 @@ class SqliteVault:
         ]
         alias_rows = [
             _sealed_row(
-                keys, ref, b"alias", _alias_lookup(keys, alias.entity_type, alias.key),
+                keys,
+                ref,
+                b"alias",
+                _alias_lookup(keys, alias.entity_type, alias.key),
                 _alias_fields(alias),
             )
             for alias in state.new_aliases

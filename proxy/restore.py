@@ -1,0 +1,308 @@
+"""Re-identification: put a session's originals back in place of its tokens.
+
+One compiled alternation scans the answer once, left to right, so a restored original is never
+scanned again (a surrogate that equals another entry's original is not restored twice). At each
+position the first alternative that matches wins, in this order:
+
+1. a bracketed placeholder, in any letter case, with a space or an underscore before the number
+   and an optional possessive inside the brackets: `[PERSON_1]`, `[person 1]`, `[PERSON_1's]`;
+2. a placeholder with the underscore kept but a bracket or both dropped: `PERSON_1`, `[PERSON_1`;
+3. a surrogate value (any entry whose token is not placeholder-shaped, such as "Mark Davis",
+   the surname "Davis" or the shifted date "03/20/2024"), exact case, longest first, and not
+   inside a longer word.
+
+A placeholder number is read whole and may not be followed by another digit, so `[PERSON_1]`
+never matches inside `[PERSON_10]`. Placeholders that are not in the session are left as they
+are and counted as unknown, so a client cannot pull another session's values by quoting its
+tokens.
+
+Streams go through `StreamRestorer`, which emits all text except a suffix that could still
+become a match, so every chunking of an answer restores to exactly what `Restorer.restore`
+returns for the whole answer. Byte streams first go through `IncrementalUtf8Decoder`:
+
+    decoder = IncrementalUtf8Decoder()
+    stream = Restorer(state).stream()
+    for raw in network_reads:
+        send(stream.feed(decoder.decode(raw)))
+    send(stream.feed(decoder.finish()) + stream.finish())
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from detectors.errors import RestoreError
+from policies.session import SessionState, VaultEntry
+from policies.tokens import TOKEN_LABELS, TOKEN_PATTERN
+
+# Placeholder numbers longer than this are not read as tokens; a bound keeps the suffix a
+# stream must hold back short.
+MAX_TOKEN_DIGITS = 6
+_APOSTROPHES = "'\u2019"
+_ASCII_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
+# Placeholders are matched ASCII-only and case-insensitively; the streaming hold-back check
+# below normalises with `_ASCII_UPPER` so that both agree on every character.
+_TOKEN_FLAGS = "ai"
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreCounts:
+    """Per-answer integrity counts, never the values.
+
+    `restored`: matches replaced by their original; `altered`: how many of those were found
+    only through a tolerant match (the model changed the token); `unknown`: placeholder-shaped
+    text that is not in the session and was left as it is.
+    """
+
+    restored: int = 0
+    unknown: int = 0
+    altered: int = 0
+
+    def __add__(self, other: RestoreCounts) -> RestoreCounts:
+        return RestoreCounts(
+            self.restored + other.restored,
+            self.unknown + other.unknown,
+            self.altered + other.altered,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreResult:
+    """A re-identified answer and its counts; `repr` hides the text because it holds PHI."""
+
+    text: str
+    counts: RestoreCounts
+
+    def __repr__(self) -> str:
+        return f"RestoreResult(text=<{len(self.text)} characters>, counts={self.counts!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class _Replacement:
+    text: str
+    counts: RestoreCounts
+
+
+_UNCHANGED_UNKNOWN = RestoreCounts(unknown=1)
+_EXACT = RestoreCounts(restored=1)
+_ALTERED = RestoreCounts(restored=1, altered=1)
+
+
+def _normalise_label(label: str) -> str:
+    return label.translate(_ASCII_UPPER).replace(" ", "_")
+
+
+def _literal_pattern(literal: str) -> str:
+    """Match `literal` exactly, but not as part of a longer word."""
+    before = r"(?<!\w)" if re.match(r"\w", literal[0]) else ""
+    after = r"(?!\w)" if re.match(r"\w", literal[-1]) else ""
+    return before + re.escape(literal) + after
+
+
+def _build_pattern(labels: Iterable[str], literals: Iterable[str]) -> re.Pattern[str]:
+    ordered_labels = sorted(labels, key=len, reverse=True)
+    spaced = "|".join(re.escape(label).replace("_", "[_ ]") for label in ordered_labels)
+    plain = "|".join(re.escape(label) for label in ordered_labels)
+    digits = f"[0-9]{{1,{MAX_TOKEN_DIGITS}}}"
+    bracketed = (
+        rf"\[\ ?(?P<b_label>{spaced})[_ ](?P<b_number>{digits})(?![0-9])"
+        rf"(?P<b_possessive>[{_APOSTROPHES}]s)?\ ?\]"
+    )
+    bare = (
+        rf"(?<![A-Za-z0-9_])\[?(?P<u_label>{plain})_(?P<u_number>{digits})"
+        r"(?![A-Za-z0-9_])\]?"
+    )
+    alternatives = [f"(?{_TOKEN_FLAGS}:{bracketed})", f"(?{_TOKEN_FLAGS}:{bare})"]
+    ordered_literals = sorted(literals, key=len, reverse=True)
+    if ordered_literals:
+        literal_alternation = "|".join(_literal_pattern(literal) for literal in ordered_literals)
+        alternatives.append(f"(?P<literal>{literal_alternation})")
+    return re.compile("|".join(alternatives))
+
+
+class Restorer:
+    """Re-identifies answers with one session's entries; build one per answer or stream.
+
+    It reads the session's entries once, when built; entries added later are not restored.
+    """
+
+    def __init__(self, state: SessionState) -> None:
+        self._placeholders: dict[tuple[str, int], VaultEntry] = {}
+        self._literals: dict[str, VaultEntry] = {}
+        labels = set(TOKEN_LABELS.values())
+        for entry in state.entries.values():
+            placeholder = TOKEN_PATTERN.fullmatch(entry.token)
+            if placeholder is not None:
+                label = placeholder["label"]
+                labels.add(label)
+                self._placeholders[(label, int(placeholder["number"]))] = entry
+            elif entry.token:
+                self._literals[entry.token] = entry
+
+        self._pattern = _build_pattern(labels, self._literals)
+        self._label_prefixes = {
+            label[:length]
+            for label in (f"{label}_" for label in labels)
+            for length in range(len(label) + 1)
+        }
+        self._literal_prefixes = {
+            literal[:length] for literal in self._literals for length in range(1, len(literal) + 1)
+        }
+        self._token_tail = re.compile(
+            f"(?:{'|'.join(map(re.escape, labels))})_[0-9]{{0,{MAX_TOKEN_DIGITS}}}"
+            f"(?:[{_APOSTROPHES}]S?)?_?"
+        )
+        longest_token = 1 + 1 + max(map(len, labels)) + 1 + MAX_TOKEN_DIGITS + 2 + 1 + 1
+        longest_literal = max(map(len, self._literals), default=0)
+        # One more than the longest possible match, for the look-ahead after it.
+        self._max_pending = max(longest_token, longest_literal) + 1
+
+    def __repr__(self) -> str:
+        return f"Restorer(placeholders={len(self._placeholders)}, surrogates={len(self._literals)})"
+
+    def restore(self, text: str) -> RestoreResult:
+        """Re-identify a whole answer."""
+        counts = RestoreCounts()
+        pieces: list[str] = []
+        position = 0
+        for match in self._pattern.finditer(text):
+            replacement = self._replace(match)
+            pieces.append(text[position : match.start()])
+            pieces.append(replacement.text)
+            counts += replacement.counts
+            position = match.end()
+        pieces.append(text[position:])
+        return RestoreResult("".join(pieces), counts)
+
+    def stream(self) -> StreamRestorer:
+        """Start re-identifying an answer that arrives in chunks."""
+        return StreamRestorer(self)
+
+    def _replace(self, match: re.Match[str]) -> _Replacement:
+        if match["literal"] is not None:
+            return _Replacement(self._literals[match["literal"]].original, _EXACT)
+        label = match["b_label"] or match["u_label"]
+        number = match["b_number"] or match["u_number"]
+        entry = self._placeholders.get((_normalise_label(label), int(number)))
+        if entry is None:
+            return _Replacement(match[0], _UNCHANGED_UNKNOWN)
+        possessive = match["b_possessive"] or ""
+        exact = match[0] == entry.token
+        return _Replacement(entry.original + possessive, _EXACT if exact else _ALTERED)
+
+    def _find_matches(self, text: str, start: int) -> Iterable[re.Match[str]]:
+        return self._pattern.finditer(text, start)
+
+    def _pending_start(self, text: str, start: int) -> int:
+        """Return where the earliest suffix of `text[start:]` that could still grow into a
+        match begins, or `len(text)` if there is none.
+
+        A suffix counts when it is a prefix of a match, or a whole match whose look-ahead
+        needs the next character. The check may hold back a little more than needed, never
+        less, and never more than `_max_pending` characters.
+        """
+        for index in range(max(start, len(text) - self._max_pending), len(text)):
+            if self._could_grow(text[index:]):
+                return index
+        return len(text)
+
+    def _could_grow(self, fragment: str) -> bool:
+        if fragment in self._literal_prefixes:
+            return True
+        normalised = _normalise_label(fragment)
+        if normalised.startswith("["):
+            normalised = normalised[1:].removeprefix("_")
+        elif not normalised[0].isascii() or not normalised[0].isalpha():
+            return False
+        if normalised in self._label_prefixes:
+            return True
+        return self._token_tail.fullmatch(normalised) is not None
+
+
+class StreamRestorer:
+    """Re-identifies an answer that arrives in chunks, with the same result as a whole one.
+
+    `feed` returns the restored text that is final so far; it holds back only a suffix that
+    could still be the start of a token or of a surrogate value (a few dozen characters at
+    most for placeholders, up to the longest surrogate otherwise). `finish` returns the rest.
+    """
+
+    def __init__(self, restorer: Restorer) -> None:
+        self._restorer = restorer
+        self._buffer = ""
+        # Index in `_buffer` of the first character not yet emitted; the one character
+        # before it is kept for the look-behind checks.
+        self._offset = 0
+        self._counts = RestoreCounts()
+        self._finished = False
+
+    def __repr__(self) -> str:
+        return f"StreamRestorer(pending={len(self._buffer) - self._offset}, counts={self._counts})"
+
+    @property
+    def counts(self) -> RestoreCounts:
+        """The counts for everything emitted so far."""
+        return self._counts
+
+    def feed(self, chunk: str) -> str:
+        """Add a chunk; returns the restored text that no later chunk can change."""
+        if self._finished:
+            raise RestoreError("stream restore already finished; start a new stream")
+        self._buffer += chunk
+        return self._drain(final=False)
+
+    def finish(self) -> str:
+        """End the stream; returns the restored rest of the answer."""
+        if self._finished:
+            raise RestoreError("stream restore already finished; start a new stream")
+        self._finished = True
+        return self._drain(final=True)
+
+    def _drain(self, *, final: bool) -> str:
+        text, position = self._buffer, self._offset
+        hold = len(text) if final else self._restorer._pending_start(text, position)
+        pieces: list[str] = []
+        for match in self._restorer._find_matches(text, position):
+            if match.start() >= hold:
+                break
+            replacement = self._restorer._replace(match)
+            pieces.append(text[position : match.start()])
+            pieces.append(replacement.text)
+            self._counts += replacement.counts
+            position = match.end()
+            if position > hold:
+                hold = self._restorer._pending_start(text, position)
+
+        if hold > position:
+            pieces.append(text[position:hold])
+            position = hold
+        keep_from = max(position - 1, 0)
+        self._buffer, self._offset = text[keep_from:], position - keep_from
+        return "".join(pieces)
+
+
+class IncrementalUtf8Decoder:
+    """Decodes UTF-8 read in arbitrary pieces; a character split across reads waits whole."""
+
+    def __init__(self) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+
+    def decode(self, data: bytes) -> str:
+        """Return the characters completed by `data`; raises `RestoreError` on invalid UTF-8."""
+        return self._decode(data, final=False)
+
+    def finish(self) -> str:
+        """End the byte stream; raises `RestoreError` if it stopped inside a character."""
+        return self._decode(b"", final=True)
+
+    def _decode(self, data: bytes, *, final: bool) -> str:
+        try:
+            return self._decoder.decode(data, final)
+        except UnicodeDecodeError as error:
+            raise RestoreError(
+                f"answer stream is not valid UTF-8 ({error.reason} at byte {error.start})"
+            ) from error
