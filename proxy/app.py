@@ -27,8 +27,11 @@ def create_app(settings: Settings, components: Components | None = None) -> Fast
         built = components or build_components(settings)
         app.state.components = built
         _warn_about_open_settings(built)
-        logger.info("deid-proxy ready: policy=%s detectors=%s", built.pipeline.policy.name,
-                    ",".join(built.pipeline.detector_names))
+        logger.info(
+            "deid-proxy ready: policy=%s detectors=%s",
+            built.pipeline.policy.name,
+            ",".join(built.pipeline.detector_names),
+        )
         try:
             yield
         finally:
@@ -50,7 +53,8 @@ def _warn_about_open_settings(components: Components) -> None:
     if components.client_keys.is_open:
         logger.warning(
             "DEID_CLIENT_KEYS is not set: any caller that can reach %s:%s may use the proxy",
-            components.settings.host, components.settings.port,
+            components.settings.host,
+            components.settings.port,
         )
     if not components.gateway.upstream.has_key:
         logger.warning("GEMINI_API_KEY is not set: upstream calls will be answered with 401")

@@ -9,7 +9,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -46,7 +46,7 @@ class RequestRecord:
     def as_json(self) -> dict[str, Any]:
         """Return the audit line; session ids appear only when the client named the session."""
         return {
-            "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "request_id": self.request_id,
             "route": self.route,
             "tenant": self.tenant,
@@ -57,10 +57,16 @@ class RequestRecord:
             "upstream_status": self.upstream_status,
             "status": self.status,
             "outcome": self.outcome,
-            "restore": {"restored": self.restored, "unknown": self.unknown, "altered": self.altered},
+            "restore": {
+                "restored": self.restored,
+                "unknown": self.unknown,
+                "altered": self.altered,
+            },
             "latency_ms": {
                 "total": round((time.perf_counter() - self.started) * 1000, 2),
-                **{stage: round(seconds * 1000, 2) for stage, seconds in self.stage_seconds.items()},
+                **{
+                    stage: round(seconds * 1000, 2) for stage, seconds in self.stage_seconds.items()
+                },
             },
         }
 
@@ -76,7 +82,7 @@ class AuditLog:
             self._stream = sys.stdout
         elif target:
             try:
-                self._stream = Path(target).open("a", encoding="utf-8")
+                self._stream = Path(target).open("a", encoding="utf-8")  # noqa: SIM115 - kept open for the process
             except OSError as error:
                 raise ConfigurationError(
                     f"DEID_AUDIT_LOG could not be opened for appending ({error.strerror}); "

@@ -72,7 +72,9 @@ def parse_client_keys(spec: str | None, keys_file: Path | None = None) -> Client
                 f"DEID_CLIENT_KEYS_FILE could not be read ({error.strerror}); "
                 "point it at a readable file with one KEY[:TENANT] per line"
             ) from None
-        entries.extend((line, "DEID_CLIENT_KEYS_FILE") for line in lines if not line.startswith("#"))
+        entries.extend(
+            (line, "DEID_CLIENT_KEYS_FILE") for line in lines if not line.startswith("#")
+        )
     keys = [_parse_entry(item.strip(), source) for item, source in entries if item.strip()]
     return ClientKeys(keys)
 

@@ -6,21 +6,22 @@ import logging
 from dataclasses import dataclass
 
 import anyio
+from detectors.presidio_detector import PresidioDetector
 
 from detectors.base import Detector
 from detectors.errors import ConfigurationError
 from detectors.medgemma import MedGemmaConfig, create_medgemma_detector
-from detectors.presidio_detector import PresidioDetector
 from detectors.spacy_pipeline import load_spacy_pipeline
 from policies.loader import load_policy, policy_digest
 from policies.schema import Policy
 from proxy.audit import AuditLog
 from proxy.auth import ClientKeys, parse_client_keys
 from proxy.gateway import Gateway
+from proxy.metrics import Metrics
 from proxy.pipeline import OnlyTypes, Pipeline
 from proxy.settings import Settings
 from proxy.upstream import GeminiUpstream, Upstream
-from proxy.vault import SqliteVault, open_vault
+from proxy.vault import VaultBackend, default_key_file, open_vault
 from proxy.vault.crypto import load_master_key
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ class Components:
     gateway: Gateway
     client_keys: ClientKeys
     audit: AuditLog
+    metrics: Metrics
     policy_digest: str
 
     @property
@@ -41,7 +43,7 @@ class Components:
         return self.gateway.pipeline
 
     @property
-    def vault(self) -> SqliteVault:
+    def vault(self) -> VaultBackend:
         return self.gateway.vault
 
 
@@ -97,7 +99,7 @@ def build_components(settings: Settings, pipeline: Pipeline | None = None) -> Co
     pipeline = pipeline or build_pipeline(settings)
     key = load_master_key(
         settings.vault_key.get_secret_value() if settings.vault_key else None,
-        settings.vault_key_file or settings.vault.parent / "vault.key",
+        settings.vault_key_file or default_key_file(settings.vault),
     )
     vault = open_vault(settings.vault, key, ttl_seconds=pipeline.policy.session.ttl_seconds)
     upstream: Upstream = GeminiUpstream(
@@ -113,5 +115,6 @@ def build_components(settings: Settings, pipeline: Pipeline | None = None) -> Co
         gateway=Gateway(pipeline, vault, upstream, limiter),
         client_keys=client_keys,
         audit=AuditLog(settings.audit_log),
+        metrics=Metrics(),
         policy_digest=policy_digest(pipeline.policy),
     )

@@ -1,59 +1,35 @@
 """The gateway: de-identify a Gemini request, forward it, re-identify the answer.
 
 Everything that can fail before forwarding (detection, the policy step, the vault) runs
-before the upstream is called, so a failure forwards nothing.
+before the upstream is called, so a failure forwards nothing. Re-exports `Caller` for routes.
 """
 
 from __future__ import annotations
 
-import copy
 import logging
 import time
-import uuid
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 
 import anyio
 
 from detectors.errors import (
-    ClientRequestError,
     DeidentificationError,
     DetectionError,
     RestoreError,
     UpstreamStatusError,
     VaultError,
 )
-from detectors.findings import Finding
 from policies.schema import Policy
-from policies.session import SessionState
 from proxy.audit import RequestRecord
-from proxy.gemini_fields import JsonObject, find_uninspectable, request_text_slots
-from proxy.pipeline import Pipeline, RedactedText
+from proxy.deidentify import Caller, DeidentifiedRequest, RequestDeidentifier
+from proxy.gemini_fields import JsonObject
+from proxy.pipeline import Pipeline
 from proxy.restore import Restorer
 from proxy.streaming import StreamRestoration, restore_response, restore_strings
 from proxy.upstream import Upstream
-from proxy.vault import SqliteVault
+from proxy.vault.base import VaultBackend
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Caller:
-    """Who sent the request: the tenant of its key and the session it names, if any."""
-
-    tenant: str
-    session_id: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class DeidentifiedRequest:
-    """A request body safe to forward, and the restorer for its answer."""
-
-    body: JsonObject
-    restorer: Restorer
-
-    def __repr__(self) -> str:
-        return "DeidentifiedRequest(...)"
 
 
 class Gateway:
@@ -62,10 +38,11 @@ class Gateway:
     def __init__(
         self,
         pipeline: Pipeline,
-        vault: SqliteVault,
+        vault: VaultBackend,
         upstream: Upstream,
         detection_limiter: anyio.CapacityLimiter,
     ) -> None:
+        self.deidentifier = RequestDeidentifier(pipeline, vault)
         self.pipeline = pipeline
         self.vault = vault
         self.upstream = upstream
@@ -78,31 +55,13 @@ class Gateway:
     async def deidentify(
         self, body: JsonObject, caller: Caller, record: RequestRecord
     ) -> DeidentifiedRequest:
-        """Return a de-identified copy of a request body; the original is not changed.
+        """Return a de-identified copy of a request body, computed off the event loop.
 
-        Raises `ClientRequestError` for parts that cannot be inspected under the policy, and
-        `DeidError` subclasses when detection, the policy step or the vault fails.
+        Raises what `RequestDeidentifier.deidentify` raises.
         """
-        forwarded = copy.deepcopy(body)
-        self._check_inspectable(forwarded)
-        slots = [slot for slot in request_text_slots(forwarded) if slot.read().strip()]
-        texts = [slot.read() for slot in slots]
-
-        started = time.perf_counter()
-        findings = await anyio.to_thread.run_sync(self.pipeline.find, texts, limiter=self._limiter)
-        record.add_stage("detection", time.perf_counter() - started)
-
-        started = time.perf_counter()
-        redacted, state = await anyio.to_thread.run_sync(
-            self._apply_policy, texts, findings, caller, limiter=self._limiter
+        return await anyio.to_thread.run_sync(
+            self.deidentifier.deidentify, body, caller, record, limiter=self._limiter
         )
-        record.add_stage("policy", time.perf_counter() - started)
-
-        for slot, result in zip(slots, redacted, strict=True):
-            slot.write(result.text)
-            record.entity_counts.update(finding.entity_type.value for finding in result.findings)
-        record.session_id = state.session_id
-        return DeidentifiedRequest(forwarded, Restorer(state))
 
     async def generate(
         self, path: str, api_version: str, request: DeidentifiedRequest, record: RequestRecord
@@ -112,7 +71,11 @@ class Gateway:
         started = time.perf_counter()
         counts = restore_response(answer, request.restorer)
         record.add_stage("restore", time.perf_counter() - started)
-        record.restored, record.unknown, record.altered = counts.restored, counts.unknown, counts.altered
+        record.restored, record.unknown, record.altered = (
+            counts.restored,
+            counts.unknown,
+            counts.altered,
+        )
         return answer
 
     async def count_tokens(
@@ -187,26 +150,14 @@ class Gateway:
         for tail in restoration.flush():
             yield tail
         counts = restoration.counts
-        record.restored, record.unknown, record.altered = counts.restored, counts.unknown, counts.altered
+        record.restored, record.unknown, record.altered = (
+            counts.restored,
+            counts.unknown,
+            counts.altered,
+        )
 
-    def _check_inspectable(self, body: JsonObject) -> None:
-        if self.policy.uninspectable_parts == "forward":
-            return
-        paths = find_uninspectable(body)
-        if paths:
-            raise ClientRequestError(
-                f"{paths[0]} cannot be inspected for PHI, so the request was not forwarded; "
-                "send the content as text, or use a policy with 'uninspectable_parts: forward'"
-            )
 
-    def _apply_policy(
-        self, texts: Sequence[str], findings: Sequence[Sequence[Finding]], caller: Caller
-    ) -> tuple[list[RedactedText], SessionState]:
-        if caller.session_id is None:
-            state = SessionState(tenant=caller.tenant, session_id=f"request-{uuid.uuid4()}")
-            return self.pipeline.deidentify(texts, findings, state), state
-        with self.vault.session(caller.tenant, caller.session_id) as state:
-            return self.pipeline.deidentify(texts, findings, state), state
+__all__ = ["Caller", "Gateway", "is_refusal"]
 
 
 def is_refusal(error: BaseException) -> bool:

@@ -44,7 +44,9 @@ REFUSED_MESSAGE = (
 
 def error_body(status: int, message: str) -> dict[str, Any]:
     """Return a Gemini-shaped error body."""
-    return {"error": {"code": status, "message": message, "status": STATUS_NAMES.get(status, "UNKNOWN")}}
+    return {
+        "error": {"code": status, "message": message, "status": STATUS_NAMES.get(status, "UNKNOWN")}
+    }
 
 
 def status_and_message(error: BaseException) -> tuple[int, str]:

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from detectors.base import Detector
-from detectors.errors import DeidError, DeidentificationError, DetectionError
+from detectors.errors import DeidentificationError, DeidError, DetectionError
 from detectors.findings import EntityType, Finding
 from detectors.merge import merge_findings
-from policies.engine import DeidentifiedText, deidentify_text
+from policies.engine import DeidentifiedText, deidentify_texts
 from policies.schema import Policy
 from policies.session import SessionState
 
@@ -77,19 +77,23 @@ class Pipeline:
     def deidentify(
         self, texts: Sequence[str], findings: Sequence[Sequence[Finding]], state: SessionState
     ) -> list[RedactedText]:
-        """Apply the policy to each text in one session, adding values the session already knows.
+        """Apply the policy to the texts of one request in one session.
 
-        Raises `DeidentificationError` (or `DetectionError` from a second look) on failure.
+        Values the session already knows are replaced wherever they occur, so earlier turns
+        stay consistent even where a detector misses one. The returned findings are those
+        that were replaced. Raises `DeidentificationError` (or `DetectionError` from a
+        second look) on failure.
         """
         known = _known_value_pattern(state)
         merged = [
             merge_findings([*text_findings, *_known_value_findings(text, known, state)])
             for text, text_findings in zip(texts, findings, strict=True)
         ]
-        results = [self._apply(text, text_findings, state) for text, text_findings in zip(texts, merged)]
-        if self.second_look is None:
-            return [RedactedText(result.text, tuple(f)) for result, f in zip(results, merged)]
-        return self._look_again(self.second_look, texts, merged, results, state)
+        results = self._apply(texts, merged, state)
+        if self.second_look is not None:
+            merged = self._look_again(self.second_look, merged, results)
+            results = self._apply(texts, merged, state)
+        return [_redacted(result, text_findings) for result, text_findings in zip(results, merged)]
 
     def redact_batch(self, texts: Sequence[str]) -> list[RedactedText]:
         """De-identify texts that share nothing: each gets its own in-memory session."""
@@ -100,36 +104,38 @@ class Pipeline:
             redacted.extend(self.deidentify([text], [text_findings], state))
         return redacted
 
-    def _apply(self, text: str, findings: Sequence[Finding], state: SessionState) -> DeidentifiedText:
+    def _apply(
+        self, texts: Sequence[str], findings: Sequence[Sequence[Finding]], state: SessionState
+    ) -> list[DeidentifiedText]:
         try:
-            return deidentify_text(text, findings, self.policy, state)
+            return deidentify_texts(texts, findings, self.policy, state)
         except DeidError:
             raise
-        except Exception as error:  # noqa: BLE001 - any operator failure must refuse the request
+        except Exception as error:  # any operator failure must refuse the request
             raise DeidentificationError(
                 f"the policy step failed ({type(error).__name__})"
             ) from error
 
+    @staticmethod
     def _look_again(
-        self,
         detector: Detector,
-        texts: Sequence[str],
         findings: Sequence[Sequence[Finding]],
         first_pass: Sequence[DeidentifiedText],
-        state: SessionState,
-    ) -> list[RedactedText]:
-        outputs = [result.text for result in first_pass]
-        late = _run_detector(detector, outputs)
-        redacted = []
-        for text, text_findings, result, extra in zip(texts, findings, first_pass, late):
+    ) -> list[list[Finding]]:
+        """Run `detector` on the de-identified texts; add what it finds, in original offsets."""
+        late = _run_detector(detector, [result.text for result in first_pass])
+        combined = []
+        for text_findings, result, extra in zip(findings, first_pass, late, strict=True):
             mapped = [_map_back(finding, result) for finding in extra]
             additions = [finding for finding in mapped if finding is not None]
-            if not additions:
-                redacted.append(RedactedText(result.text, tuple(text_findings)))
-                continue
-            combined = merge_findings([*text_findings, *additions])
-            redacted.append(RedactedText(self._apply(text, combined, state).text, tuple(combined)))
-        return redacted
+            combined.append(merge_findings([*text_findings, *additions]))
+        return combined
+
+
+def _redacted(result: DeidentifiedText, findings: Sequence[Finding]) -> RedactedText:
+    replaced = {(r.start, r.end) for r in result.replacements}
+    kept = tuple(f for f in findings if (f.start, f.end) in replaced)
+    return RedactedText(result.text, kept)
 
 
 class OnlyTypes:
@@ -142,7 +148,9 @@ class OnlyTypes:
 
     def detect(self, texts: Sequence[str]) -> list[list[Finding]]:
         results = self._detector.detect(texts)
-        return [[f for f in findings if f.entity_type in self._entity_types] for findings in results]
+        return [
+            [f for f in findings if f.entity_type in self._entity_types] for findings in results
+        ]
 
 
 def _run_detector(detector: Detector, texts: Sequence[str]) -> list[list[Finding]]:
@@ -150,10 +158,8 @@ def _run_detector(detector: Detector, texts: Sequence[str]) -> list[list[Finding
         results = detector.detect(texts)
     except DetectionError:
         raise
-    except Exception as error:  # noqa: BLE001 - an unexpected detector bug must fail closed
-        raise DetectionError(
-            f"detector {detector.name} failed ({type(error).__name__})"
-        ) from error
+    except Exception as error:  # an unexpected detector bug must fail closed
+        raise DetectionError(f"detector {detector.name} failed ({type(error).__name__})") from error
     if len(results) != len(texts):
         raise DetectionError(f"detector {detector.name} returned results for the wrong text count")
     return results
@@ -182,9 +188,7 @@ def _known_value_findings(
     for match in pattern.finditer(text):
         entry = by_original.get(match.group(0).casefold())
         if entry is not None:
-            findings.append(
-                Finding(entry.entity_type, match.start(), match.end(), 1.0, "session")
-            )
+            findings.append(Finding(entry.entity_type, match.start(), match.end(), 1.0, "session"))
     return findings
 
 

@@ -49,7 +49,11 @@ class StreamRestoration:
         for index in list(self._streams):
             tail = self._finish(index)
             if tail:
-                yield {"candidates": [{"index": index, "content": {"role": "model", "parts": [{"text": tail}]}}]}
+                yield {
+                    "candidates": [
+                        {"index": index, "content": {"role": "model", "parts": [{"text": tail}]}}
+                    ]
+                }
 
     def _stream(self, index: int) -> StreamRestorer:
         if index not in self._streams:

@@ -88,7 +88,7 @@ class GeminiUpstream:
         options = {"api_version": api_version}
         try:
             response = await client._api_client.async_request(method, path, body or {}, options)
-        except Exception as error:  # noqa: BLE001 - translated once, here, at the boundary
+        except Exception as error:  # translated once, here, at the boundary
             raise _translate(error) from error
         return _decode(response.body)
 
@@ -106,7 +106,7 @@ class GeminiUpstream:
                 yield _decode(chunk.body)
         except UpstreamError:
             raise
-        except Exception as error:  # noqa: BLE001 - translated once, here, at the boundary
+        except Exception as error:  # translated once, here, at the boundary
             raise _translate(error) from error
 
     async def aclose(self) -> None:

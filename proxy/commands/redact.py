@@ -22,15 +22,28 @@ BATCH_SIZE = 32
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "redact", help="de-identify files or standard input and print the result",
+        "redact",
+        help="de-identify files or standard input and print the result",
         description=(
             "De-identify text with the chosen policy and print it. Nothing is sent anywhere. "
             "Nothing is printed unless every input was de-identified."
         ),
     )
-    parser.add_argument("files", nargs="*", type=Path, metavar="FILE", help="text files (default: standard input)")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="text: the de-identified text; json: {\"text\", \"findings\"}")
-    parser.add_argument("--jsonl", type=Path, metavar="FILE", help="JSON lines with a \"text\" field; '-' reads standard input")
+    parser.add_argument(
+        "files", nargs="*", type=Path, metavar="FILE", help="text files (default: standard input)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help='text: the de-identified text; json: {"text", "findings"}',
+    )
+    parser.add_argument(
+        "--jsonl",
+        type=Path,
+        metavar="FILE",
+        help="JSON lines with a \"text\" field; '-' reads standard input",
+    )
     add_detection_options(parser)
     parser.set_defaults(handler=run, log_level="WARNING")
 
@@ -68,7 +81,9 @@ def _redact_documents(pipeline: Pipeline, files: Sequence[Path], output_format: 
 def _redact_jsonl(pipeline: Pipeline, source: Path) -> Iterator[str]:
     lines = (sys.stdin if str(source) == "-" else source.open(encoding="utf-8")).read().splitlines()
     records = [_parse_line(line, number) for number, line in enumerate(lines, start=1)]
-    progress = tqdm(total=len(records), unit="doc", disable=not sys.stderr.isatty(), file=sys.stderr)
+    progress = tqdm(
+        total=len(records), unit="doc", disable=not sys.stderr.isatty(), file=sys.stderr
+    )
     for start in range(0, len(records), BATCH_SIZE):
         batch = records[start : start + BATCH_SIZE]
         texts = [record["text"] for record in batch if record is not None]
@@ -91,7 +106,7 @@ def _parse_line(line: str, number: int) -> dict[str, Any] | None:
     except json.JSONDecodeError:
         raise ClientRequestError(f"line {number} is not valid JSON") from None
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-        raise ClientRequestError(f"line {number} has no string field \"text\"")
+        raise ClientRequestError(f'line {number} has no string field "text"')
     return record
 
 
@@ -99,5 +114,7 @@ def _describe(error: BaseException) -> str:
     if isinstance(error, ClientRequestError):
         return f"invalid input: {error}"
     if isinstance(error, OSError):
-        return f"could not read {error.filename or 'input'} ({error.strerror or type(error).__name__})"
+        return (
+            f"could not read {error.filename or 'input'} ({error.strerror or type(error).__name__})"
+        )
     return f"de-identification failed ({type(error).__name__}: {error})"

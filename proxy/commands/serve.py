@@ -9,19 +9,27 @@ from typing import Any
 import uvicorn
 
 from proxy.app import create_app
-from proxy.components import build_components
 from proxy.commands.options import add_detection_options, configure_logging, settings_from
+from proxy.components import build_components
 
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "serve", help="run the de-identifying Gemini proxy",
+        "serve",
+        help="run the de-identifying Gemini proxy",
         description="Run the de-identifying Gemini proxy. Every flag is also a DEID_* variable.",
     )
     parser.add_argument("--host", help="address to listen on (DEID_HOST; default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="TCP port (DEID_PORT; default 8080)")
-    parser.add_argument("--upstream-url", help="Gemini API base URL (DEID_UPSTREAM_URL; default https://generativelanguage.googleapis.com)")
-    parser.add_argument("--vault", type=Path, help="vault SQLite file (DEID_VAULT; default in the user's data directory)")
+    parser.add_argument(
+        "--upstream-url",
+        help="Gemini API base URL (DEID_UPSTREAM_URL; default https://generativelanguage.googleapis.com)",
+    )
+    parser.add_argument(
+        "--vault",
+        type=Path,
+        help="vault SQLite file (DEID_VAULT; default in the user's data directory)",
+    )
     add_detection_options(parser)
     parser.set_defaults(handler=run)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from fastapi import Request
@@ -38,12 +39,20 @@ async def guarded(
 
 
 def finish(request: Request, record: RequestRecord) -> None:
-    """Write the audit line and the summary log line of a finished request."""
-    components_of(request).audit.write(record)
+    """Write the audit line, the metrics and the summary log line of a finished request."""
+    components = components_of(request)
+    components.audit.write(record)
+    components.metrics.observe(record, time.perf_counter() - record.started)
     logger.info(
         "request %s %s tenant=%s status=%s outcome=%s entities=%d restored=%d unknown=%d",
-        record.request_id, record.route, record.tenant, record.status, record.outcome,
-        sum(record.entity_counts.values()), record.restored, record.unknown,
+        record.request_id,
+        record.route,
+        record.tenant,
+        record.status,
+        record.outcome,
+        sum(record.entity_counts.values()),
+        record.restored,
+        record.unknown,
     )
 
 

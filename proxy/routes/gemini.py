@@ -27,7 +27,9 @@ ACTIONS = ("generateContent", "streamGenerateContent", "countTokens")
 async def model_action(api_version: str, target: str, request: Request) -> Response:
     """`models/{model}:generateContent`, `:streamGenerateContent` and `:countTokens`."""
     model, _, action = target.rpartition(":")
-    record = new_record(request, f"{api_version}:{action or 'unknown'}")
+    known = api_version in API_VERSIONS and action in ACTIONS
+    # Metric labels must stay a small fixed set, so unknown routes share one label.
+    record = new_record(request, f"{api_version}:{action}" if known else "unknown")
 
     async def work() -> Response:
         _check_version(api_version)
@@ -62,14 +64,19 @@ async def get_model(api_version: str, model: str, request: Request) -> Response:
 
 
 async def _passthrough(api_version: str, path: str, request: Request) -> Response:
-    record = new_record(request, f"{api_version}:{path.split('/')[0]}")
+    label = "models.get" if "/" in path else "models.list"
+    record = new_record(
+        request, f"{api_version}:{label}" if api_version in API_VERSIONS else "unknown"
+    )
 
     async def work() -> Response:
         _check_version(api_version)
         identify_caller(request, record)
         query = {k: v for k, v in request.query_params.items() if k in ("pageSize", "pageToken")}
         suffix = "?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""
-        answer = await components_of(request).gateway.passthrough(path + suffix, api_version, record)
+        answer = await components_of(request).gateway.passthrough(
+            path + suffix, api_version, record
+        )
         return JSONResponse(answer)
 
     return await guarded(request, record, work)

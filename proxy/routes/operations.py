@@ -6,6 +6,7 @@ import logging
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from detectors.errors import DeidError
 from proxy.incoming import components_of
@@ -31,5 +32,13 @@ async def readyz(request: Request) -> Response:
         logger.error("readiness check failed: vault: %s", type(error).__name__)
         checks["vault"] = False
     ready = all(checks.values())
-    return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
-                        status_code=200 if ready else 503)
+    return JSONResponse(
+        {"status": "ready" if ready else "not ready", "checks": checks},
+        status_code=200 if ready else 503,
+    )
+
+
+@router.get("/metrics")
+async def metrics(request: Request) -> Response:
+    """Prometheus metrics in the text exposition format."""
+    return Response(components_of(request).metrics.render(), media_type=CONTENT_TYPE_LATEST)

@@ -87,7 +87,9 @@ def echo_parts(body: dict[str, Any], reply_text: str | None) -> list[dict[str, A
         if "functionCall" in part:
             parts.append({"functionCall": part["functionCall"]})
         if "functionResponse" in part:
-            parts.append({"functionCall": {"name": "echo", "args": part["functionResponse"]["response"]}})
+            parts.append(
+                {"functionCall": {"name": "echo", "args": part["functionResponse"]["response"]}}
+            )
     return parts
 
 
@@ -117,11 +119,16 @@ def _make_handler(get_fake: Any) -> type[BaseHTTPRequestHandler]:
             if behaviour.delay_seconds:
                 time.sleep(behaviour.delay_seconds)
             if behaviour.error_status is not None:
-                self._json(behaviour.error_status, {"error": {
-                    "code": behaviour.error_status,
-                    "message": behaviour.error_message,
-                    "status": "INVALID_ARGUMENT",
-                }})
+                self._json(
+                    behaviour.error_status,
+                    {
+                        "error": {
+                            "code": behaviour.error_status,
+                            "message": behaviour.error_message,
+                            "status": "INVALID_ARGUMENT",
+                        }
+                    },
+                )
                 return
             path = parts.path
             if method == "GET" and path.endswith("/models"):
@@ -135,7 +142,10 @@ def _make_handler(get_fake: Any) -> type[BaseHTTPRequestHandler]:
             elif path.endswith(":streamGenerateContent"):
                 self._stream(body, behaviour, sse=parse_qs(parts.query).get("alt") == ["sse"])
             else:
-                self._json(404, {"error": {"code": 404, "message": "no such method", "status": "NOT_FOUND"}})
+                self._json(
+                    404,
+                    {"error": {"code": 404, "message": "no such method", "status": "NOT_FOUND"}},
+                )
 
         def _json(self, status: int, payload: Any) -> None:
             data = json.dumps(payload).encode()
@@ -180,4 +190,8 @@ def _answer(parts: list[dict[str, Any]], finish: bool = True) -> dict[str, Any]:
     candidate: dict[str, Any] = {"index": 0, "content": {"role": "model", "parts": parts}}
     if finish:
         candidate["finishReason"] = "STOP"
-    return {"candidates": [candidate], "usageMetadata": {"totalTokenCount": 1}, "modelVersion": "fake"}
+    return {
+        "candidates": [candidate],
+        "usageMetadata": {"totalTokenCount": 1},
+        "modelVersion": "fake",
+    }
