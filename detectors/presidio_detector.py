@@ -1,0 +1,109 @@
+"""The main detector: spaCy entities plus clinical rules, on Presidio's recognizers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+
+from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+from spacy.language import Language
+
+from detectors.allowlist import AllowList, DenyList
+from detectors.errors import DetectionError
+from detectors.findings import EntityType, Finding
+from detectors.merge import merge_findings
+from detectors.ner_rules import findings_from_entities
+from detectors.recognizers.contact import CONTACT_PATTERNS
+from detectors.recognizers.dates import AGE_PATTERNS, DATE_PATTERNS
+from detectors.recognizers.identifiers import IDENTIFIER_PATTERNS
+from detectors.recognizers.names import NameRules, propagate_names
+from detectors.recognizers.patterns import ValuePattern
+from detectors.recognizers.places import build_place_patterns
+from detectors.spacy_ner import SpacyEntityTagger
+
+logger = logging.getLogger(__name__)
+
+# Presidio's phonenumbers-backed recognizer knows the national formats of many regions.
+_PHONE_REGIONS = ("US", "CA", "GB", "MX", "IN", "DE", "FR")
+_PHONE_DETECTOR = "presidio_phone"
+
+
+class PresidioDetector:
+    """Find PHI with one spaCy NER pass per text, compiled clinical rules and Presidio.
+
+    Findings are merged (see `merge_findings`) and never include an allow-list term; every
+    deny-list term is a finding. Raises `DetectionError` when any step fails.
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        *,
+        allow_terms: Sequence[str] = (),
+        deny_terms: Sequence[tuple[str, EntityType]] = (),
+        name: str = "presidio",
+        chunk_chars: int | None = None,
+    ) -> None:
+        self.name = name
+        self._tagger = SpacyEntityTagger(nlp, chunk_chars=chunk_chars)
+        self._allow_list = AllowList(allow_terms)
+        self._deny_list = DenyList(deny_terms)
+        self._patterns: tuple[ValuePattern, ...] = (
+            CONTACT_PATTERNS
+            + IDENTIFIER_PATTERNS
+            + DATE_PATTERNS
+            + AGE_PATTERNS
+            + build_place_patterns()
+        )
+        self._names = NameRules()
+        self._phone = PhoneRecognizer(supported_regions=_PHONE_REGIONS)
+
+    def detect(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """Return the merged findings of each text, in the order of `texts`."""
+        entities = self._tagger.tag(texts)
+        try:
+            return [
+                self._detect_one(text, text_entities)
+                for text, text_entities in zip(texts, entities, strict=True)
+            ]
+        except (ValueError, IndexError, KeyError) as error:
+            raise DetectionError(f"rule detection failed on a batch of {len(texts)} texts") from error
+
+    def _detect_one(self, text: str, entities: list) -> list[Finding]:
+        findings = list(findings_from_entities(text, entities, self._allow_list))
+        findings.extend(self._rule_findings(text))
+        findings = [finding for finding in findings if not self._allowed(text, finding)]
+        findings.extend(propagate_names(text, findings))
+        findings.extend(self._deny_list.find(text))
+        return merge_findings(_extend_to_word_ends(text, findings))
+
+    def _rule_findings(self, text: str) -> Iterator[Finding]:
+        for pattern in self._patterns:
+            yield from pattern.find(text)
+        yield from self._names.find(text)
+        for result in self._phone.analyze(text, ["PHONE_NUMBER"], None):
+            yield Finding(EntityType.PHONE_NUMBER, result.start, result.end, result.score, _PHONE_DETECTOR)
+
+    def _allowed(self, text: str, finding: Finding) -> bool:
+        return self._allow_list.allows(text[finding.start : finding.end])
+
+
+_NAME_LIKE_TYPES = frozenset({EntityType.PERSON, EntityType.LOCATION, EntityType.ORGANIZATION})
+
+
+def _extend_to_word_ends(text: str, findings: list[Finding]) -> Iterator[Finding]:
+    """Grow name and place findings over the rest of a hyphenated or apostrophe word.
+
+    The model sometimes stops at a hyphen ("Ferndale" of "Ferndale-Ostrowski"), which would
+    leave part of the name in the output.
+    """
+    for finding in findings:
+        if finding.entity_type not in _NAME_LIKE_TYPES:
+            yield finding
+            continue
+        start, end = finding.start, finding.end
+        while start > 0 and (text[start - 1].isalpha() or (text[start - 1] in "-'’" and start > 1 and text[start - 2].isalpha())):
+            start -= 1
+        while end < len(text) and (text[end].isalpha() or (text[end] in "-'’" and end + 1 < len(text) and text[end + 1].isalpha())):
+            end += 1
+        yield Finding(finding.entity_type, start, end, finding.score, finding.detector)

@@ -1,0 +1,171 @@
+"""Names of patients, relatives and clinicians in the forms clinical text writes them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from detectors.findings import EntityType, Finding
+from detectors.gazetteers import common_word_names, first_names, last_names
+from detectors.recognizers.patterns import RULES_DETECTOR
+
+_NAME_WORD = r"[A-Z][a-zA-Z'’\-]*[a-z][a-zA-Z'’\-]*"
+_ANY_CASE_WORD = r"[A-Za-z][a-zA-Z'’\-]+"
+_INITIAL = r"[A-Z]\.?(?=[\s,;:)]|$)"
+_TITLE = (
+    r"(?:Dr|Drs|Mr|Mrs|Ms|Mx|Miss|Prof|Professor|Nurse|Sister|Father|Rev|Reverend|Capt|Sgt|"
+    r"Officer|Judge|Doctor|Pastor|Rabbi|Imam|Sr|Sra|Srta|Don|Dona|Herr|Frau|Mme|Mlle)"
+)
+_CREDENTIAL = (
+    r"(?:MD|M\.D\.|DO|D\.O\.|RN|BSN|NP|PA-C|PA|PhD|DDS|DMD|PharmD|LPN|CNA|MSW|LCSW|CNM|CRNA|"
+    r"FNP|FNP-BC|APRN|DPM|OD|DC|PT|DPT|OT|RD|MPH|FACS|FACP)"
+)
+_RELATION = (
+    r"(?:son|daughter|wife|husband|mother|mom|mum|father|dad|brother|sister|partner|spouse|"
+    r"friend|neighbou?r|caregiver|carer|grandson|granddaughter|grandmother|grandma|"
+    r"grandfather|grandpa|aunt|uncle|niece|nephew|cousin|fianc[eé]e?|boyfriend|girlfriend|"
+    r"roommate|guardian|stepson|stepdaughter|child|baby|kid)"
+)
+_LABEL = (
+    r"(?:patient|pt|name|patient name|full name|attending|attending physician|physician|"
+    r"provider|surgeon|pcp|primary care physician|referring physician|referred by|signed|"
+    r"signed by|electronically signed by|dictated by|transcribed by|cc|seen by|resident|"
+    r"fellow|nurse|rn|np|emergency contact|contact|nok|next of kin|guardian|caregiver|"
+    r"interpreter|witness|author|from|to|parent|mother|father|spouse|informant)"
+)
+_INTRODUCTION = r"(?:named|called|name is|names are|this is|i am|i'm|im|it's|known as|aka)"
+_GREETING = (
+    r"(?:hi|hello|hey|dear|good morning|good afternoon|thanks|thank you|thx|regards|"
+    r"sincerely|best|cheers|love|take care|warmly|respectfully)"
+)
+
+_TITLE_NAME = re.compile(
+    rf"\b(?i:{_TITLE})\.?\s+(?P<value>(?:[A-Z]\.\s*)?{_ANY_CASE_WORD}"
+    rf"(?:\s+{_INITIAL})?(?:\s+{_NAME_WORD}){{0,2}})"
+)
+_CREDENTIALED_NAME = re.compile(
+    rf"\b(?P<value>{_NAME_WORD}(?:\s+{_INITIAL})?(?:\s+{_NAME_WORD}){{1,2}}),?\s+{_CREDENTIAL}\b"
+)
+_LAST_COMMA_FIRST = re.compile(
+    rf"\b(?P<last>[A-Z][A-Za-z'’\-]+),\s*(?P<first>[A-Z][A-Za-z'’\-]+)(?:\s+{_INITIAL})?"
+)
+_FIRST_INITIAL = re.compile(rf"\b(?P<first>{_NAME_WORD})\s+[A-Z]\.(?=[\s,;:)?!]|$)")
+_INITIAL_LAST = re.compile(rf"\b[A-Z]\.\s?(?P<last>{_NAME_WORD})\b")
+_FIRST_LAST = re.compile(
+    rf"\b(?P<first>{_NAME_WORD})(?:\s+{_INITIAL})?\s+(?P<last>{_NAME_WORD})\b"
+)
+_LABELLED_NAME = re.compile(
+    rf"\b(?i:{_LABEL})\s*:\s*(?P<value>(?:{_ANY_CASE_WORD}|[A-Z]\.)(?:,?\s+(?:{_NAME_WORD}|{_INITIAL})){{0,3}})"
+)
+_RELATION_NAME = re.compile(
+    rf"\b(?i:my|his|her|their|our|pt's|patient's|the patient's)\s+(?i:{_RELATION})\s*,?\s+"
+    rf"(?P<value>{_ANY_CASE_WORD}(?:\s+{_ANY_CASE_WORD})?)"
+)
+_INTRODUCED_NAME = re.compile(
+    rf"\b(?i:{_INTRODUCTION})\s+(?P<value>{_ANY_CASE_WORD}(?:\s+{_ANY_CASE_WORD})?)"
+)
+_GREETING_NAME = re.compile(
+    rf"(?:^|(?<=[\n.!?]))\s*(?i:{_GREETING})\b,?\s+(?P<value>{_ANY_CASE_WORD}(?:\s+{_ANY_CASE_WORD})?)"
+)
+_SIGN_OFF_NAME = re.compile(
+    rf"(?:^|\n)\s*(?:[-–—~]+\s*)(?P<value>{_ANY_CASE_WORD}(?:\s+{_ANY_CASE_WORD})?)\s*(?:\n|$)"
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+
+
+def _is_known_name(word: str) -> bool:
+    lowered = word.lower().rstrip("'’s") if word.endswith(("'s", "’s")) else word.lower()
+    return lowered in first_names() or lowered in last_names()
+
+
+def _is_name_like(word: str) -> bool:
+    """A capitalised word that is a known name, or any capitalised word of a name's shape."""
+    if word[:1].isupper():
+        return word.lower() not in common_word_names()
+    return _is_known_name(word)
+
+
+def _finding(start: int, end: int, score: float) -> Finding:
+    return Finding(EntityType.PERSON, start, end, score, RULES_DETECTOR)
+
+
+def _name_words(text: str, start: int, end: int, *, lowercase_needs_gazetteer: bool) -> Finding | None:
+    """Keep the leading words of text[start:end] that can be a name; None if none can."""
+    kept_end = start
+    for word in _WORD.finditer(text, start, end):
+        token = word.group()
+        known = _is_known_name(token)
+        if not known and (lowercase_needs_gazetteer and not token[:1].isupper()):
+            break
+        if not known and token.lower() in common_word_names():
+            break
+        kept_end = word.end()
+    return _finding(start, kept_end, 0.8) if kept_end > start else None
+
+
+class NameRules:
+    """Find names from titles, credentials, labels, relations, greetings and name lists."""
+
+    name = "names"
+
+    def find(self, text: str) -> Iterator[Finding]:
+        """Yield a PERSON finding for every name form the rules recognise in `text`."""
+        yield from self._after_titles(text)
+        for match in _CREDENTIALED_NAME.finditer(text):
+            yield _finding(*match.span("value"), 0.85)
+        yield from self._list_backed(text)
+        for pattern in (_LABELLED_NAME, _RELATION_NAME, _INTRODUCED_NAME, _GREETING_NAME, _SIGN_OFF_NAME):
+            for match in pattern.finditer(text):
+                start, end = match.span("value")
+                strict = pattern is not _LABELLED_NAME
+                finding = _name_words(text, start, end, lowercase_needs_gazetteer=strict)
+                if finding is not None and (pattern is _LABELLED_NAME or self._plausible(text, finding)):
+                    yield finding
+
+    def _after_titles(self, text: str) -> Iterator[Finding]:
+        for match in _TITLE_NAME.finditer(text):
+            start, end = match.span("value")
+            if text[start].islower() and not _is_known_name(text[start:end].split()[0]):
+                continue
+            yield _finding(start, end, 0.9)
+
+    def _list_backed(self, text: str) -> Iterator[Finding]:
+        for match in _LAST_COMMA_FIRST.finditer(text):
+            if match.group("first").lower() in first_names() and _is_name_like(match.group("last")):
+                yield _finding(match.start(), match.end(), 0.8)
+        for match in _FIRST_INITIAL.finditer(text):
+            if match.group("first").lower() in first_names():
+                yield _finding(match.start(), match.end(), 0.8)
+        for match in _INITIAL_LAST.finditer(text):
+            if _is_known_name(match.group("last")):
+                yield _finding(match.start(), match.end(), 0.75)
+        for match in _FIRST_LAST.finditer(text):
+            if match.group("first").lower() in first_names() and _is_name_like(match.group("last")):
+                yield _finding(match.start(), match.end(), 0.7)
+
+    @staticmethod
+    def _plausible(text: str, finding: Finding) -> bool:
+        """A lower-case or single-word name must be in the name lists."""
+        words = text[finding.start : finding.end].split()
+        return any(_is_known_name(word) or word[:1].isupper() for word in words)
+
+
+def propagate_names(text: str, findings: Iterable[Finding]) -> list[Finding]:
+    """Find other mentions of the name parts already found ("Ms. Ostrowski" after the full name).
+
+    Only parts of at least three letters that start with a capital count, and the match is
+    case-insensitive on whole words, so "MARISOL" and "marisol" are found too.
+    """
+    parts = {
+        word.group().rstrip("'’s") if word.group().endswith(("'s", "’s")) else word.group()
+        for finding in findings
+        if finding.entity_type is EntityType.PERSON
+        for word in _WORD.finditer(text, finding.start, finding.end)
+    }
+    parts = {part for part in parts if len(part) >= 3 and part[0].isupper()}
+    parts -= {part for part in parts if part.lower() in common_word_names()}
+    if not parts:
+        return []
+    escaped = sorted((re.escape(part) for part in parts), key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w\-])(?:" + "|".join(escaped) + r")(?![\w\-])", re.IGNORECASE)
+    return [_finding(match.start(), match.end(), 0.7) for match in pattern.finditer(text)]
