@@ -13,17 +13,19 @@ from detectors.errors import ConfigurationError
 class MedGemmaConfig:
     """How to reach MedGemma and how to use it. Exactly one of `model` and `url` must be set.
 
-    `model` is a local folder or a Hugging Face hub id already in the local cache (never
-    downloaded); `url` is the base URL of an OpenAI-compatible server, ending in `/v1`.
-    `model_name` is the model name sent to that server. `timeout_seconds` bounds each HTTP
-    request. `allow_remote` lets `url` name a host outside loopback and private networks.
-    `max_retries` counts the extra attempts after a failed or malformed output.
-    `max_new_tokens` caps each output. Texts longer than `window_chars` characters are read in
-    windows that overlap by `overlap_chars`; `batch_size` windows go to the model at once.
-    `score` is the confidence given to every finding, because the model states none.
-    `device` forces a torch device ("cpu", "cuda:1") for the in-process model; by default a
-    GPU is used when one is visible. `cache_dir` overrides the Hugging Face cache folder.
-    `api_key` is sent as a bearer token to servers that require one.
+    - `model`: a local folder, or a Hugging Face hub id that is already in the local cache.
+      Models are never downloaded.
+    - `url`: the base URL of an OpenAI-compatible server, ending in `/v1`; `model_name` is the
+      model name sent to it, and `timeout_seconds` bounds each HTTP request.
+    - `allow_remote`: lets `url` name a host outside loopback and private networks.
+    - `max_retries`: extra attempts after a failed call or a malformed output.
+    - `max_new_tokens`: the maximum length of each output, in tokens.
+    - `window_chars`, `overlap_chars`: longer texts are read in windows of this many
+      characters that overlap by `overlap_chars`. `batch_size` windows go to the model at once.
+    - `score`: the confidence given to every finding, because the model states none.
+    - `device`: a torch device ("cpu", "cuda:1") for the in-process model. By default a GPU is
+      used when one is visible. `cache_dir` overrides the Hugging Face cache folder.
+    - `api_key`: a bearer token for servers that require one.
     """
 
     model: str | None = None

@@ -21,9 +21,9 @@ class Span:
 def locate_all(source: str, needle: str) -> list[Span]:
     """Return every occurrence of `needle` in `source`, in order of position.
 
-    The search runs in three passes and stops at the first that finds anything:
+    The search runs in two passes and stops at the first that finds anything:
     1. the exact text and the text with other case or other whitespace between its words,
-       where it stands as a whole word (so "Ann" does not match inside "Annual");
+       where it appears as a whole word (so "Ann" does not match inside "Annual");
     2. the exact text anywhere, even inside a longer word (an ID glued to a prefix).
     An empty result means the text is not in the source.
     """

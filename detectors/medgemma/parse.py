@@ -2,7 +2,7 @@
 
 The output should be a JSON array of {"text": ..., "type": ...} objects. Models wrap it in code
 fences, put prose around it, leave trailing commas, write a single object or an object that
-holds the array, or list bare strings. This parser accepts all of those.
+contains the array, or list bare strings. This parser accepts all of those.
 
 Three outcomes:
 - `PARSED`: at least one value of the contract was read (an empty array counts).
@@ -98,7 +98,7 @@ def remove_trailing_commas(text: str) -> str:
 
     Commas inside JSON strings are kept: the scan tracks string state and escapes.
     """
-    kept: list[str] = []
+    output_chars: list[str] = []
     in_string = False
     escaped = False
     for index, char in enumerate(text):
@@ -113,8 +113,8 @@ def remove_trailing_commas(text: str) -> str:
             in_string = True
         elif char == "," and _TRAILING_COMMA.match(text, index):
             continue
-        kept.append(char)
-    return "".join(kept)
+        output_chars.append(char)
+    return "".join(output_chars)
 
 
 def _strip_fences(output: str) -> str:

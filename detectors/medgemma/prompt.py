@@ -1,4 +1,4 @@
-"""The instruction that asks MedGemma for every identifier in a text."""
+"""The instruction that requests every identifier in a text from MedGemma."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class ChatMessage:
 
 
 def build_messages(text: str) -> tuple[ChatMessage, ...]:
-    """Build the chat that asks for the identifiers in `text`.
+    """Build the chat that requests the identifiers in `text`.
 
     The instruction goes into the user turn, so chat templates and servers without a system
     role accept the chat unchanged.
