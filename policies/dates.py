@@ -122,12 +122,27 @@ class WrittenDate:
             return str(value.year) if len(written) == 4 else f"{value.year % 100:02d}"
         if group in ("month", "day"):
             number = value.month if group == "month" else value.day
-            return str(number).zfill(len(written))
+            return f"{number:02d}" if self._zero_padded() else str(number)
         if group == "monthname":
             return _match_case(_name_like(calendar.month_name[value.month], written), written)
         if group == "weekday":
             return _match_case(_name_like(calendar.day_name[value.weekday()], written), written)
         return _match_case(_ordinal_suffix(value.day), written)
+
+    def _zero_padded(self) -> bool:
+        """Whether days and months are written with two digits.
+
+        A leading zero shows it; numeric dates whose fields all have two digits ("12/15/1999")
+        count as padded too, because that is the usual numeric style.
+        """
+        fields = [
+            self.match.group(name) for name in ("month", "day") if self.match.groupdict().get(name)
+        ]
+        if any(field.startswith("0") for field in fields):
+            return True
+        return self.match.groupdict().get("month") is not None and all(
+            len(field) == 2 for field in fields
+        )
 
     def __repr__(self) -> str:
         return f"WrittenDate(precision={self.precision.value}, has_year={self.has_year})"
