@@ -80,9 +80,9 @@ _WEEKDAYS = [name.casefold() for name in calendar.day_name]
 
 @dataclass(frozen=True, slots=True)
 class WrittenDate:
-    """A parsed date and the match that says how it was written. Holds PHI: `repr` is masked.
+    """A parsed date and the match that records how it was written. `repr` is masked (PHI).
 
-    `value` is the calendar day the text means; fields the text lacks come from a reference
+    `value` is the calendar day the text means, with missing fields taken from a reference
     date. `day_first` is true when numeric fields were read day before month.
     """
 
@@ -130,9 +130,9 @@ class WrittenDate:
         return _match_case(_ordinal_suffix(value.day), written)
 
     def _zero_padded(self) -> bool:
-        """Whether days and months are written with two digits.
+        """Return whether days and months are written with two digits.
 
-        A leading zero shows it; numeric dates whose fields all have two digits ("12/15/1999")
+        A leading zero shows it. Numeric dates whose fields all have two digits ("12/15/1999")
         count as padded too, because that is the usual numeric style.
         """
         fields = [

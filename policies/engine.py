@@ -18,8 +18,7 @@ __all__ = ["DeidentifiedText", "Replacement", "deidentify_text", "deidentify_tex
 class Replacement:
     """One replaced stretch: `start`/`end` in the input, `output_start`/`output_end` in the output.
 
-    `reversible` is true when the session holds a vault entry that restores the original.
-    It holds offsets and names only, no text.
+    `reversible` is true when the session holds a vault entry that restores the original. It contains offsets and names only, no text.
     """
 
     start: int
@@ -57,7 +56,7 @@ def deidentify_texts(
 ) -> list[DeidentifiedText]:
     """De-identify the texts of one request together, in `state`'s session.
 
-    `findings` holds one sorted, non-overlapping list per text. Findings scored below their
+    `findings` contains one sorted, non-overlapping list per text. Findings scored below their
     rule's threshold, and findings whose text is on the policy's allow list, are left as they
     are. Surrogates are checked against every text of the request and placeholder-shaped text
     in any of them is never minted as a token. Reversible replacements are recorded in `state`.

@@ -17,7 +17,7 @@ from policies.schema import Policy
 
 DEFAULT_POLICY = "hipaa-safe-harbor"
 
-# How deep `extends` chains may go before the loader assumes a cycle.
+# Maximum depth of `extends` chains. A deeper chain is taken to be a cycle.
 _MAX_EXTENDS = 8
 
 
@@ -93,8 +93,8 @@ def _source_text(name_or_path: str) -> str:
     path = Path(name_or_path)
     if not path.is_file():
         raise PolicyError(
-            f"policy {name_or_path!r} not found: it is no file and no preset. "
-            f"Presets: {', '.join(preset_names())}"
+            f"policy {name_or_path!r} not found: no such file and no such preset. "
+            f"Give a file path or one of the presets: {', '.join(preset_names())}"
         )
     try:
         return path.read_text(encoding="utf-8")

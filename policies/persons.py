@@ -1,9 +1,9 @@
 """Person names: split a name into its parts and link the forms of one person in a session.
 
 "John A. Smith", "Smith, John", "JOHN SMITH", "Mr. Smith" and "John" are forms of one person.
-Placeholder tokens link forms through session aliases (`resolve_person` and `link_person`);
-surrogates link them part by part (`surrogate_parts` in the surrogate operator), so the given
-name and the family name each keep one replacement in the session.
+Placeholder tokens link forms through session aliases (`resolve_person` and `link_person`).
+The surrogate operator links them part by part, so the given name and the family name each
+keep one surrogate in the session.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
 class NameRole(StrEnum):
-    """What a word of a person's name is."""
+    """The role of one word in a person's name."""
 
     TITLE = "title"
     GIVEN = "given"
@@ -68,7 +68,7 @@ class PersonName:
 def parse_person_name(text: str) -> PersonName | None:
     """Split a name into titled, given, middle, family and suffix words.
 
-    "Family, Given Middle" is recognised by its comma. Returns `None` when the text holds no
+    "Family, Given Middle" is recognised by its comma. Returns `None` when the text contains no
     name word at all. NOTE: a multi-word family name without a comma ("Juan de la Cruz") is
     read as given "Juan", middles "de la" and family "Cruz".
     """

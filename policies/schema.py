@@ -23,7 +23,7 @@ class _Frozen(BaseModel):
 
 
 class EntityRule(_Frozen):
-    """What findings of one entity type become.
+    """The rule for one entity type: its operator, score threshold and operator parameters.
 
     Findings scored below `threshold` are left in the text. `params` are the operator's
     parameters, validated against that operator and stored with their defaults filled in.
@@ -72,7 +72,7 @@ class DenyTerm(_Frozen):
 
 
 class MedGemmaPolicy(_Frozen):
-    """How the local MedGemma model takes part in detection.
+    """The local MedGemma model's part in detection.
 
     "union" adds its findings to Presidio's, "types" uses it only for `entity_types`, and
     "second-look" has it review the de-identified text for anything left.
@@ -98,7 +98,7 @@ class MedGemmaPolicy(_Frozen):
 
 
 class DetectorPolicy(_Frozen):
-    """Which detectors run. At least one must be on, or nothing would be de-identified."""
+    """The detectors to run. At least one must be on, or nothing would be de-identified."""
 
     presidio: bool = True
     medgemma: MedGemmaPolicy = Field(default_factory=MedGemmaPolicy)

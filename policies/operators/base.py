@@ -47,7 +47,7 @@ class Value:
 
 @dataclass(frozen=True, slots=True)
 class Substitute:
-    """What an operator wrote in place of a value.
+    """The text an operator writes in place of a value.
 
     `reversible` is true when a vault entry maps `text` back to the original. `subject` names
     the person a `PERSON` substitute stands for (a token or surrogate), so that later dates in
@@ -64,7 +64,7 @@ class Substitute:
 
 @dataclass(eq=False)
 class OperatorContext:
-    """What the operators of one request share: the session, the request texts, reserved tokens.
+    """The state shared by the operators of one request: session, request texts, reserved tokens.
 
     `patient` and `reference_date` describe the text being processed and are reset for each
     text: the person named most recently, and the last full date seen (for dates without a year).
@@ -152,9 +152,9 @@ class DrawFunction(Protocol):
 
 
 class Operator(Protocol):
-    """Turns one finding's value into what the upstream sees.
+    """Turns one finding's value into the text sent upstream.
 
-    `entity_types` lists the types the operator can handle (`None`: every type); the policy
+    `entity_types` lists the types the operator can handle (`None`: every type). The policy
     loader rejects a rule that pairs the operator with another type. Reversible replacements
     are recorded in `context.state`; irreversible ones are not.
     """
@@ -177,7 +177,7 @@ def normalise_key(entity_type: EntityType, text: str) -> str:
     """Return the lookup key under which equal originals share one replacement.
 
     Identifiers made of digits and letters compare by those characters only, so that
-    "617-555-0100" and "(617) 555 0100" are one phone number; other values compare by words,
+    "617-555-0100" and "(617) 555 0100" are one phone number. Other values compare by words,
     ignoring case and spacing.
     """
     if entity_type in _CHARACTER_KEYED:

@@ -21,9 +21,9 @@ _SESSION_SCOPE = ""
 class DateShiftParams(OperatorParams):
     """Parameters of `date_shift`.
 
-    `day_first` reads numeric dates as day/month/year. `scope` "patient" gives each person
-    named in the text their own offset for the dates that follow their name; "session" uses
-    one offset for the whole session, which keeps every interval true.
+    `day_first` reads numeric dates as day/month/year. With `scope` "patient", each person
+    named in the text gets their own offset for the dates that follow their name. With
+    "session", one offset serves the whole session, so every interval stays true.
     """
 
     day_first: bool = False

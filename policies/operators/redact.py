@@ -27,7 +27,7 @@ class RedactParams(OperatorParams):
 
 
 class RedactOperator:
-    """Replaces a value with a fixed text; nothing is recorded, so the answer keeps that text."""
+    """Replaces a value with a fixed text. Nothing is recorded, so the restored response keeps it."""
 
     name: ClassVar[str] = "redact"
     params_model: ClassVar[type[OperatorParams]] = RedactParams

@@ -39,10 +39,10 @@ class SurrogateParams(OperatorParams):
 class SurrogateOperator:
     """Replaces a value with a fake one of the same kind, consistent within the session.
 
-    Faker is seeded from the `secrets` module for every draw, never from the value, because
-    45 CFR 164.514(c) forbids re-identification codes derived from the individual's
+    Faker is seeded from the `secrets` module for every new value, never from the original,
+    because 45 CFR 164.514(c) forbids re-identification codes derived from the individual's
     information. A draw is rejected when it occurs anywhere in the request or equals a value or
-    surrogate the session already knows. Names are replaced part by part: each given and family
+    surrogate already stored in the session. Names are replaced part by part: each given and family
     name keeps one surrogate in the session, and each part and each written form is its own
     vault entry.
     """
@@ -133,8 +133,8 @@ class SurrogateOperator:
             if known is not None:
                 return known
 
-        # A lone word is drawn as a family name and then also answers for the given name, so
-        # every later form that uses it stays consistent.
+        # A lone word is drawn as a family name and is then also used for the given name, so
+        # every later form that contains it stays consistent.
         faker = self._seeded()
         is_family = word.role in (NameRole.FAMILY, NameRole.SINGLE)
         generator = faker.last_name if is_family else faker.first_name

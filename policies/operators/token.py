@@ -21,7 +21,7 @@ class TokenOperator:
     """Replaces a value with a placeholder token numbered per session and per type.
 
     The same original (after `normalise_key`, and for persons every linked form of one name)
-    gets the same token within a session; two originals never share one. Numbers come from a
+    gets the same token within a session. Two originals never share one. Numbers come from a
     session counter, never from the value.
     """
 
