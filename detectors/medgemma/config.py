@@ -15,8 +15,8 @@ class MedGemmaConfig:
 
     - `model`: a local folder, or a Hugging Face hub id that is already in the local cache.
       Models are never downloaded.
-    - `url`: the base URL of an OpenAI-compatible server, ending in `/v1`; `model_name` is the
-      model name sent to it, and `timeout_seconds` bounds each HTTP request.
+    - `url`: the base URL of an OpenAI-compatible server, ending in `/v1`. `model_name` is the
+      model name sent to it. `timeout_seconds` bounds each HTTP request.
     - `allow_remote`: lets `url` name a host outside loopback and private networks.
     - `max_retries`: extra attempts after a failed call or a malformed output.
     - `max_new_tokens`: the maximum length of each output, in tokens.
