@@ -31,10 +31,28 @@ _EPONYM_NOUNS = (
     r"inventory|tool|assessment|diet|regimen|technique|approach|incision|shunt|loop|"
     r"anomaly|deformity|contracture|cyst|tumor|tumour|aneurysm|dementia|ataxia|dystrophy|"
     r"disorder|encephalopathy|esophagus|oesophagus|thyroiditis|granulomatosis|tear|lesion|"
-    r"nodule|nodules|spots|stripe|line|lines|curve|wort|counts?|stage|class"
+    r"nodule|nodules|spots|stripe|line|lines|curve|wort|counts?|stage|class|exam|examination|"
+    r"evaluation|survey|study|studies|trial|trials|registry|cohort|findings|investigators|"
+    r"society|association|college|academy|federation|council|board|foundation|task force|"
+    r"organization|organisation|committee|agency|administration|consortium|network|"
+    r"collaboration|initiative|program|programme|project|efficacy|management|therapy|"
+    r"treatment|care|hepatitis|cholangitis|cirrhosis|fibrosis|sclerosis"
 )
 _EPONYM_CONTEXT = re.compile(rf"(?:'s|’s)?[\s\-]+(?i:{_EPONYM_NOUNS})\b")
-_ENDS_WITH_EPONYM_NOUN = re.compile(rf"\b(?i:{_EPONYM_NOUNS})$")
+_HAS_EPONYM_NOUN = re.compile(rf"\b(?i:{_EPONYM_NOUNS})\b")
+
+# The model tags many abbreviations and study names as organisations, so an organisation
+# counts only when it names a place of care or follows a word that introduces a place.
+_CARE_WORD = re.compile(
+    r"\b(?i:hospital|clinic|medical|health|healthcare|center|centre|institute|memorial|"
+    r"general|infirmary|hospice|nursing|rehab|rehabilitation|pediatrics|children's|"
+    r"university|va|practice|physicians|associates|urgent)\b"
+)
+_PLACE_CONTEXT = re.compile(
+    r"\b(?i:at|to|from)\s+(?:(?i:the|our|a)\s+)?$"
+)
+_LETTERS_AND_DIGITS = re.compile(r"\b(?=\w*\d)(?=\w*[A-Za-z])\w+")
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 
 # Stems of international nonproprietary drug names (WHO INN stem list), which the model
 # often tags as names or organisations.
@@ -46,6 +64,7 @@ _DRUG_STEM = re.compile(
     r"dronate|plase|kinra|cept|tinib|ciclib|rafenib|lisib|parib|zumab|ximab|umab)$"
 )
 _ACRONYM = re.compile(r"[A-Z0-9\-]{1,5}")
+_HYPHEN_TAIL = re.compile(r"[A-Za-z0-9]*(?:[\-'’][A-Za-z0-9]+)*")
 _LEADING_ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
 
 
@@ -58,9 +77,16 @@ def findings_from_entities(
         if entity_type is None:
             continue
         start = entity.start + _leading_article_length(text[entity.start : entity.end])
-        span = text[start : entity.end]
-        if start < entity.end and _is_phi(text, start, entity.end, span, entity_type, allow_list):
-            yield Finding(entity_type, start, entity.end, _SCORE, NER_DETECTOR)
+        end = _word_end(text, entity.end)
+        span = text[start:end]
+        if start < end and _is_phi(text, start, end, span, entity_type, allow_list):
+            yield Finding(entity_type, start, end, _SCORE, NER_DETECTOR)
+
+
+def _word_end(text: str, end: int) -> int:
+    """Move `end` past the rest of a hyphenated word the model cut ("DAPA" of "DAPA-HF")."""
+    match = _HYPHEN_TAIL.match(text, end)
+    return match.end() if match else end
 
 
 def _leading_article_length(span: str) -> int:
@@ -73,17 +99,30 @@ def _is_phi(
 ) -> bool:
     if allow_list.allows(span) or span.lower().rstrip("'’s") in regions():
         return False
-    if not any(character.isalpha() for character in span):
+    if span in facilities():
+        return True
+    if _is_clinical_wording(text, end, span):
         return False
-    if _EPONYM_CONTEXT.match(text, end) or _ENDS_WITH_EPONYM_NOUN.search(span):
+    if span[0].islower() and not _is_gazetteer_name(span):
         return False
-    if _DRUG_STEM.search(span) and " " not in span:
-        return False
-    if span.islower() and not _is_gazetteer_name(span):
-        return False
-    if _ACRONYM.fullmatch(span) and span not in facilities():
+    if _ACRONYM.fullmatch(span) or _PLURAL_ACRONYM.fullmatch(span):
         return entity_type is EntityType.LOCATION and span.isalpha() and len(span) > 3
+    if entity_type is EntityType.ORGANIZATION:
+        return bool(_CARE_WORD.search(span) or _PLACE_CONTEXT.search(text, 0, start))
     return True
+
+
+def _is_clinical_wording(text: str, end: int, span: str) -> bool:
+    """Eponyms, drug names, lab names and lists of abbreviations ("CHF & COPD")."""
+    if not any(character.isalpha() for character in span) or "&" in span or "/" in span:
+        return True
+    if _EPONYM_CONTEXT.match(text, end) or _HAS_EPONYM_NOUN.search(span):
+        return True
+    if _LETTERS_AND_DIGITS.search(span):
+        return True
+    if len(span) <= 2 or (span.isupper() and " " not in span and not span.isalpha()):
+        return True
+    return bool(_DRUG_STEM.search(span) and " " not in span)
 
 
 def _is_gazetteer_name(span: str) -> bool:

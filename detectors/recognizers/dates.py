@@ -56,12 +56,25 @@ _ORDINAL_DAY_ALONE = (
     rf"{_WRITTEN_ORDINAL}))\b(?!\s+(?:of\s+)?[a-z])"
 )
 
+# "on 08/22": month and day without a year, only after a word that introduces a date.
+_MONTH_DAY_ALONE = (
+    rf"\b(?i:on|since|from|until|till|by|before|after|dated|of|date)\s+"
+    rf"(?P<value>{_NUMERIC_MONTH}/{_DAY})(?![\w/]|\.\d)"
+)
+# "last Friday", "on Monday": a weekday next to an event pins down a date.
+_WEEKDAY = (
+    r"\b(?P<value>(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?)\b"
+)
+
 DATE_PATTERNS = tuple(
     ValuePattern(f"date_{index}", EntityType.DATE, re.compile(form), 0.85)
     for index, form in enumerate(_DATE_FORMS)
 ) + (
     ValuePattern("month_alone", EntityType.DATE, re.compile(_MONTH_ALONE), 0.6),
     ValuePattern("ordinal_day_alone", EntityType.DATE, re.compile(_ORDINAL_DAY_ALONE), 0.6),
+    ValuePattern("month_day_alone", EntityType.DATE, re.compile(_MONTH_DAY_ALONE), 0.7),
+    ValuePattern("weekday", EntityType.DATE, re.compile(_WEEKDAY), 0.6),
 )
 
 # Ages 90 to 129 with an age word: "92-year-old", "age 95", "93 yo", "aged 101", "in her 90s".

@@ -23,7 +23,7 @@ _LABELS: dict[EntityType, str] = {
     EntityType.US_SSN: "ssn|ss#|ss #|ss no|social security number|social security no|"
     "social security|social|soc sec|ssn#",
     EntityType.MEDICAL_RECORD_NUMBER: "mrn|mrn#|mr#|mr #|mr no|med rec|med rec #|med rec no|"
-    "medical record|medical records|medical record number|medical record no|record number|"
+    "medical record|medical records|medical record number|medical record no|record|record number|"
     "record no|record #|chart|chart number|chart no|chart #|csn|fin|fin#|har|encounter|"
     "encounter number|encounter id|encounter no|enc|visit|visit number|visit id|visit no|"
     "admission number|hospital number|unit number|patient id|patient number|patient no|"
@@ -113,7 +113,7 @@ _UNIT_SUFFIXES = frozenset(
 
 
 def _not_a_dose(match: re.Match[str]) -> bool:
-    letters = match.group().lstrip("#").lstrip("0123456789")
+    letters = match.group().lstrip("#").lstrip("0123456789").lstrip(_DASHES.replace("\\", ""))
     return letters.upper() not in _UNIT_SUFFIXES
 
 
@@ -182,7 +182,7 @@ SHAPED_PATTERNS = (
     ValuePattern(
         "digits_then_letters",
         EntityType.ID,
-        re.compile(rf"(?<![\w{_DASHES}.])#?\d{{4,}}[A-Z]{{1,4}}(?![\w{_DASHES}])"),
+        re.compile(rf"(?<![\w{_DASHES}.])#?\d{{4,}}[{_DASHES}]?[A-Z]{{1,4}}(?![\w{_DASHES}])"),
         0.6,
         _not_a_dose,
     ),

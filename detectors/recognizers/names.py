@@ -40,7 +40,7 @@ _GREETING = (
 )
 
 _TITLE_NAME = re.compile(
-    rf"\b(?i:{_TITLE})\.?\s+(?P<value>(?:[A-Z]\.\s*)?{_ANY_CASE_WORD}"
+    rf"\b(?i:{_TITLE})\.?\s+(?P<value>[A-Z]\.(?=[\s,;:)]|$)|(?:[A-Z]\.\s*)?{_ANY_CASE_WORD}"
     rf"(?:\s+{_INITIAL})?(?:\s+{_NAME_WORD}){{0,2}})"
 )
 _CREDENTIALED_NAME = re.compile(

@@ -67,7 +67,10 @@ _LEADING_FACILITY = (
 
 
 def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    escaped = sorted((re.escape(word) for word in words), key=len, reverse=True)
+    """Match any of the words; a space or hyphen inside one matches either ("NY-Presbyterian")."""
+    escaped = sorted(
+        (re.sub(r"\\[ \-]", r"[\\s\\-]", re.escape(word)) for word in words), key=len, reverse=True
+    )
     return re.compile(r"(?<![\w\-])(?:" + "|".join(escaped) + r")(?![\w\-]|'s\b|’s\b)")
 
 
@@ -99,6 +102,29 @@ def build_place_patterns() -> tuple[ValuePattern, ...]:
         ValuePattern("saint_facility", EntityType.ORGANIZATION, re.compile(_SAINT), 0.75),
         ValuePattern("leading_facility", EntityType.ORGANIZATION, re.compile(_LEADING_FACILITY), 0.7),
         ValuePattern("known_facility", EntityType.ORGANIZATION, _words_pattern(facilities()), 0.75),
+        # Brand-style names of care providers: "BronxCare", "MedStar", "ChristianaCare".
+        ValuePattern(
+            "facility_compound",
+            EntityType.ORGANIZATION,
+            re.compile(r"\b[A-Z][a-z]+(?:Care|Health|Med|Medical|Clinic|Hospital)\b"),
+            0.7,
+        ),
+        ValuePattern(
+            "named_site",
+            EntityType.LOCATION,
+            re.compile(
+                r"\b(?i:our|the|their|your)\s+(?P<value>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+"
+                r"(?i:office|clinic|campus|location|site|branch|practice|facility)\b"
+            ),
+            0.7,
+        ),
+        # Hospital abbreviations end in MC (medical center) or MH (memorial hospital).
+        ValuePattern(
+            "facility_abbreviation",
+            EntityType.ORGANIZATION,
+            re.compile(r"\b[A-Z]{1,5}(?:MC|MH)\b"),
+            0.7,
+        ),
         ValuePattern("known_city", EntityType.LOCATION, _words_pattern(cities()), 0.7),
         ValuePattern(
             "place_after_verb",
