@@ -14,7 +14,7 @@ _DASHES = "\\-\u2010\u2011\u2012\u2013\u2014"
 # "filed under MRN #2280", "member ID no. AB-1234".
 _FILLER = (
     r"(?:\s*(?:[:#=(]|\.(?!\w)|\b(?:is|was|on|file|number|no|num|nbr|id|ending|in|as|"
-    r"reads|listed|under|at|for|the)\b)){0,6}\s*"
+    r"reads|listed|under|at|for|the|template|sample|scan|code)\b)){0,6}\s*"
 )
 # An identifier token: letters, digits and inner dashes, slashes or dots.
 _TOKEN = rf"[A-Z0-9](?:[A-Z0-9]|[{_DASHES}](?=[A-Z0-9]))*"
@@ -64,7 +64,7 @@ _LABELS: dict[EntityType, str] = {
     "reference|reference number|reference no|ref no|ref #|order|order number|order no|"
     "order #|study id|subject id|participant id|enrollment id|trial id|badge|badge number|"
     "employee id|employee number|staff id|confirmation|confirmation number|ticket|"
-    "tracking number|voucher|file number|file no|docket|record locator|site id|rx|rx#|rx #|"
+    "tracking number|study code|enrollment code|participant code|subject code|voucher|file number|file no|docket|record locator|site id|rx|rx#|rx #|"
     "prescription number|prescription #",
 }
 
@@ -149,6 +149,23 @@ def _is_valid_dea(match: re.Match[str]) -> bool:
 
 
 SHAPED_PATTERNS = (
+    # An SSN a few words after its label, with any separator ("SSN as written: 402 19 8877").
+    ValuePattern(
+        "ssn_after_label",
+        EntityType.US_SSN,
+        re.compile(
+            rf"(?i:ssn|social\s+security)[^\d\n]{{0,40}}?(?P<value>\d{{3}}[\s.{_DASHES}]?\d{{2}}"
+            rf"[\s.{_DASHES}]?\d{{4}})(?!\d)"
+        ),
+        0.9,
+    ),
+    # A record number glued to its label inside a longer token ("chartMRN04857211").
+    ValuePattern(
+        "glued_record_number",
+        EntityType.MEDICAL_RECORD_NUMBER,
+        re.compile(r"(?i:mrn|mr#|csn|fin|acct)[:#]?(?P<value>\d{4,})(?!\d)"),
+        0.85,
+    ),
     ValuePattern("ssn_dashed", EntityType.US_SSN, re.compile(_SSN), 0.85),
     ValuePattern("medicare_mbi", EntityType.HEALTH_PLAN_NUMBER, re.compile(_MBI), 0.85),
     ValuePattern(

@@ -70,6 +70,15 @@ _GREETING_NAME = re.compile(
 _SIGN_OFF_NAME = re.compile(
     rf"(?:^|\n)\s*(?:[-–—~]+\s*)(?P<value>{_ANY_CASE_WORD}(?:\s+{_ANY_CASE_WORD})?)\s*(?:\n|$)"
 )
+# A name in quotes after a word that introduces one ("prefers to be called 'Sunny'").
+_QUOTED_NAME = re.compile(
+    r"\b(?i:called|named|goes\s+by|nickname|nicknamed|known\s+as|aka|calls\s+(?:him|her)self)"
+    r"\s*:?\s*[\"'‘“](?P<value>[A-Za-z][A-Za-z'’\- ]{0,30}[A-Za-z])[\"'’”]"
+)
+# "patient Reyes-Villalobos": a capitalised name right after the word patient.
+_PATIENT_NAME = re.compile(
+    rf"\b(?i:patient|pt|client|resident)\s+(?P<value>{_NAME_WORD}(?:\s+{_NAME_WORD})?)"
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 
 
@@ -114,6 +123,12 @@ class NameRules:
         for match in _CREDENTIALED_NAME.finditer(text):
             yield _finding(*match.span("value"), 0.85)
         yield from self._list_backed(text)
+        for match in _QUOTED_NAME.finditer(text):
+            yield _finding(*match.span("value"), 0.85)
+        for match in _PATIENT_NAME.finditer(text):
+            words = match.group("value").split()
+            if "-" in words[0] or _is_known_name(words[0]):
+                yield _finding(*match.span("value"), 0.75)
         for pattern in (_LABELLED_NAME, _RELATION_NAME, _INTRODUCED_NAME, _GREETING_NAME, _SIGN_OFF_NAME):
             for match in pattern.finditer(text):
                 start, end = match.span("value")
