@@ -19,8 +19,12 @@ from policies.session import SessionState
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "doctor", "prof", "professor", "sir"})
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "md", "phd", "do", "rn", "np", "pa"})
 
-# A name word: letters, with inner apostrophes or hyphens ("O'Brien", "Smith-Jones").
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# A name word: letters, with inner apostrophes or hyphens ("O'Brien", "Smith-Jones"). A
+# possessive "'s" is not part of the word, so "Smith's" is the family name "Smith".
+_WORD = re.compile(r"(?<!['’])[^\W\d_]+(?:(?:-|['’](?![sS]\b))[^\W\d_]+)*")
+
+# A possessive ending that a detector may include in a name's span.
+POSSESSIVE = re.compile(r"['’][sS]$")
 
 
 class NameRole(StrEnum):

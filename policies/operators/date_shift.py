@@ -91,7 +91,10 @@ class DateShiftOperator:
         prefix = original[: len(original) - len(original.lstrip())]
         suffix = original[len(original.rstrip()) :]
         shifted = f"{prefix}{shifted}{suffix}"
-        if shifted == original or shifted in context.state.entries or TOKEN_PATTERN.search(shifted):
+        existing = context.state.entries.get(shifted)
+        if existing is not None and existing.original != original:
+            return None  # already stands for another date, e.g. another patient's
+        if shifted == original or TOKEN_PATTERN.search(shifted):
             return None
         return shifted
 

@@ -14,7 +14,7 @@ from policies.operators.base import (
     Value,
     normalise_key,
 )
-from policies.persons import link_person, parse_person_name, resolve_person
+from policies.persons import POSSESSIVE, link_person, parse_person_name, resolve_person
 
 
 class TokenOperator:
@@ -50,6 +50,13 @@ class TokenOperator:
         return Substitute(token, reversible=True)
 
     def _replace_person(self, value: Value, context: OperatorContext) -> Substitute:
+        possessive = POSSESSIVE.search(value.text)
+        if possessive is not None:
+            # "Smith's" is the person "Smith" plus a possessive that stays outside the token.
+            bare = Value(value.text[: possessive.start()], value.entity_type)
+            substitute = self._replace_person(bare, context)
+            return Substitute(substitute.text + possessive.group(), True, substitute.subject)
+
         key = normalise_key(value.entity_type, value.text)
         name = parse_person_name(value.text)
         token = context.state.token_for(value.entity_type, key)

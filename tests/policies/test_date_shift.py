@@ -123,3 +123,21 @@ def test_session_scope_ignores_persons(safe_harbor: Policy, state: SessionState)
 
     assert set(state.meta["date_shift_days"]) == {""}
     assert result.split(" ")[1].rstrip(".") == result.split(" ")[3].rstrip(".")
+
+
+def test_shift_onto_other_patients_date_becomes_token() -> None:
+    policy = policy_from(
+        name="p", entities={"DATE": {"operator": "date_shift", "params": {"scope": "patient"}}}
+    )
+    state = SessionState("tenant-a", "collision")
+    state.set_meta("date_shift_days", {"[PERSON_1]": 10, "[PERSON_2]": 4})
+    text = "Ann Lee 2024-03-14. Raj Patel 2024-03-20."
+    findings = findings_at(
+        text, ("Ann Lee", PERSON), ("2024-03-14", DATE), ("Raj Patel", PERSON), ("2024-03-20", DATE)
+    )
+
+    result = deidentify_text(text, findings, policy, state).text
+
+    assert result == "[PERSON_1] 2024-03-24. [PERSON_2] [DATE_1]."
+    assert state.entries["2024-03-24"].original == "2024-03-14"
+    assert state.entries["[DATE_1]"].original == "2024-03-20"

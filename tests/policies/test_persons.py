@@ -29,6 +29,8 @@ PERSON = EntityType.PERSON
         ),
         pytest.param("John", ["single"], id="single-word"),
         pytest.param("Mary O'Brien-Hale", ["given", "family"], id="apostrophe-hyphen"),
+        pytest.param("JOHN SMITH's", ["given", "family"], id="possessive"),
+        pytest.param("Smith’s", ["single"], id="possessive-typographic-apostrophe"),
     ],
 )
 def test_parse_person_name_roles(text: str, roles: list[str]) -> None:
@@ -155,3 +157,15 @@ def test_linking_holds_across_requests(safe_harbor: Policy, state: SessionState)
     )
 
     assert result.text == "[PERSON_1] and [PERSON_1]"
+
+
+def test_possessive_stays_outside_token(safe_harbor: Policy, state: SessionState) -> None:
+    text = "John Smith came; JOHN SMITH's daughter and Smith’s son"
+    findings = findings_at(
+        text, ("John Smith", PERSON), ("JOHN SMITH's", PERSON), ("Smith’s", PERSON)
+    )
+
+    result = deidentify_text(text, findings, safe_harbor, state)
+
+    assert result.text == "[PERSON_1] came; [PERSON_1]'s daughter and [PERSON_1]’s son"
+    assert list(state.entries) == ["[PERSON_1]"]

@@ -176,3 +176,33 @@ def test_surrogate_never_equals_real_name(surrogates: Policy, names: list[tuple[
     fake_words = {word for form in result.text.split("; ") for word in form.split(" ")}
     assert not fake_words & real_words
     assert len({entry.original for entry in state.entries.values()}) >= len(set(forms))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    numbers=st.lists(st.from_regex(r"[0-9]{2}-[0-9]{2}", fullmatch=True), min_size=1, max_size=10)
+)
+def test_identifier_surrogate_never_in_request(surrogates: Policy, numbers: list[str]) -> None:
+    state = SessionState("tenant-a", "property")
+    text = " ".join(numbers)
+
+    result = deidentify_text(
+        text, findings_at(text, *[(number, EntityType.ID) for number in numbers]), surrogates, state
+    )
+
+    fakes = result.text.split(" ")
+    assert not set(fakes) & set(numbers)
+    assert len(set(fakes)) == len(set(numbers))
+    for fake, number in zip(fakes, numbers, strict=True):
+        assert state.entries[fake].original == number
+
+
+def test_possessive_name_keeps_suffix(surrogates: Policy, state: SessionState) -> None:
+    text = "John Smith came; JOHN SMITH's daughter"
+
+    result = deidentify_text(
+        text, findings_at(text, ("John Smith", PERSON), ("JOHN SMITH's", PERSON)), surrogates, state
+    )
+
+    full, possessive = result.text.removesuffix(" daughter").split(" came; ")
+    assert possessive == full.upper() + "'s"
