@@ -110,16 +110,16 @@ def _core_roles(core: list[re.Match[str]], text: str, titled: bool) -> list[Name
 # Alias keys for placeholder tokens. Markers record that the person behind a token has a given
 # or family name, so a full name is linked to a person known by one part only when the other
 # part does not contradict it.
-def _full_key(given: str, family: str) -> str:
-    return f"person:{given} {family}"
+def _full_key(given_name: str, family_name: str) -> str:
+    return f"person:{given_name} {family_name}"
 
 
-def _given_key(given: str) -> str:
-    return f"person-given:{given}"
+def _given_key(given_name: str) -> str:
+    return f"person-given:{given_name}"
 
 
-def _family_key(family: str) -> str:
-    return f"person-family:{family}"
+def _family_key(family_name: str) -> str:
+    return f"person-family:{family_name}"
 
 
 def _has_given_key(token: str) -> str:
@@ -138,33 +138,33 @@ def resolve_person(name: PersonName, state: SessionState) -> str | None:
     NOTE: when two persons share a part ("John Smith", "Jane Smith"), a lone "Smith" resolves
     to the first one seen.
     """
-    given = name.part(NameRole.GIVEN)
-    family = name.part(NameRole.FAMILY)
+    given_name = name.part(NameRole.GIVEN)
+    family_name = name.part(NameRole.FAMILY)
     single = name.part(NameRole.SINGLE)
     lookup = partial(state.token_for, EntityType.PERSON)
 
-    if given and family:
-        return _resolve_full(given, family, state)
-    if family:
-        return lookup(_family_key(family))
+    if given_name and family_name:
+        return _resolve_full(given_name, family_name, state)
+    if family_name:
+        return lookup(_family_key(family_name))
     if single:
         return lookup(_family_key(single)) or lookup(_given_key(single))
     return None
 
 
-def _resolve_full(given: str, family: str, state: SessionState) -> str | None:
+def _resolve_full(given_name: str, family_name: str, state: SessionState) -> str | None:
     lookup = partial(state.token_for, EntityType.PERSON)
-    exact = lookup(_full_key(given, family))
+    exact = lookup(_full_key(given_name, family_name))
     if exact:
         return exact
 
-    by_family = lookup(_family_key(family))
+    by_family = lookup(_family_key(family_name))
     if by_family and (
-        lookup(_given_key(given)) == by_family or lookup(_has_given_key(by_family)) is None
+        lookup(_given_key(given_name)) == by_family or lookup(_has_given_key(by_family)) is None
     ):
         return by_family
 
-    by_given = lookup(_given_key(given))
+    by_given = lookup(_given_key(given_name))
     if by_given and lookup(_has_family_key(by_given)) is None:
         return by_given
     return None
@@ -172,17 +172,17 @@ def _resolve_full(given: str, family: str, state: SessionState) -> str | None:
 
 def link_person(name: PersonName, token: str, state: SessionState) -> None:
     """Make every part of `name` that is still free resolve to `token` in the session."""
-    given = name.part(NameRole.GIVEN)
-    family = name.part(NameRole.FAMILY)
+    given_name = name.part(NameRole.GIVEN)
+    family_name = name.part(NameRole.FAMILY)
     single = name.part(NameRole.SINGLE)
 
     keys: list[str] = []
-    if given and family:
-        keys.append(_full_key(given, family))
-    if given:
-        keys += [_given_key(given), _has_given_key(token)]
-    if family:
-        keys += [_family_key(family), _has_family_key(token)]
+    if given_name and family_name:
+        keys.append(_full_key(given_name, family_name))
+    if given_name:
+        keys += [_given_key(given_name), _has_given_key(token)]
+    if family_name:
+        keys += [_family_key(family_name), _has_family_key(token)]
     if single:
         keys += [_family_key(single), _given_key(single)]
 
