@@ -23,6 +23,10 @@ _WEEKDAY = (
 )
 _DAY = r"(?P<day>\d{1,2})(?P<suffix>st|nd|rd|th)?"
 _ORDINAL_DAY = r"(?P<day>\d{1,2})(?P<suffix>st|nd|rd|th)"
+# A year after a month name: four digits, or two after an apostrophe ("Jan 20th '23").
+_NAMED_YEAR = r"(?P<year>\d{4}|['’]\d{2})"
+# A time of day after a numeric date. It is not a date element, so it is kept as written.
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 
 
 class Precision(StrEnum):
@@ -45,18 +49,22 @@ def _compile(expression: str) -> re.Pattern[str]:
 
 FORMATS: tuple[_Format, ...] = (
     _Format(
-        _compile(r"(?P<month>\d{1,2})(?P<sep>[/.-])(?P<day>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})"),
+        _compile(
+            r"(?P<month>\d{1,2})(?P<sep>[/.-])(?P<day>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})" + _TIME
+        ),
         Precision.DAY,
     ),
     _Format(
-        _compile(r"(?P<year>\d{4})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})"),
+        _compile(
+            r"(?P<year>\d{4})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})" + _TIME
+        ),
         Precision.DAY,
     ),
     _Format(_compile(r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})"), Precision.DAY),
     _Format(_compile(r"(?P<month>\d{1,2})/(?P<day>\d{1,2})"), Precision.DAY),
     _Format(_compile(r"(?P<month>\d{1,2})/(?P<year>\d{4})"), Precision.MONTH),
     _Format(
-        _compile(_WEEKDAY + _MONTH_NAME + r"\s+" + _DAY + r"(?:,?\s+(?P<year>\d{4}))?"),
+        _compile(_WEEKDAY + _MONTH_NAME + r"\s+" + _DAY + r"(?:,?\s+" + _NAMED_YEAR + ")?"),
         Precision.DAY,
     ),
     _Format(
@@ -64,13 +72,15 @@ FORMATS: tuple[_Format, ...] = (
             _WEEKDAY
             + r"(?:the\s+)?"
             + _DAY
-            + r"(?:\s+of)?\s+"
+            + r"(?:\s+of)?(?:\s+|-)"
             + _MONTH_NAME
-            + r",?(?:\s+(?P<year>\d{4}))?"
+            + r"(?:(?:,?\s+|-)"
+            + _NAMED_YEAR
+            + ")?"
         ),
         Precision.DAY,
     ),
-    _Format(_compile(_MONTH_NAME + r",?\s+(?P<year>\d{4})"), Precision.MONTH),
+    _Format(_compile(_MONTH_NAME + r",?\s+" + _NAMED_YEAR), Precision.MONTH),
     _Format(_compile(r"(?:the\s+)?" + _ORDINAL_DAY), Precision.DAY_OF_MONTH),
 )
 
@@ -119,7 +129,10 @@ class WrittenDate:
         if self.day_first and group in ("month", "day"):
             group = "day" if group == "month" else "month"
         if group == "year":
-            return str(value.year) if len(written) == 4 else f"{value.year % 100:02d}"
+            if len(written) == 4:
+                return str(value.year)
+            apostrophe = written[0] if written[0] in "'’" else ""
+            return f"{apostrophe}{value.year % 100:02d}"
         if group in ("month", "day"):
             number = value.month if group == "month" else value.day
             return f"{number:02d}" if self._zero_padded() else str(number)
@@ -203,6 +216,7 @@ def _valid(
 def _year(written: str | None, reference: date) -> int:
     if written is None:
         return reference.year
+    written = written.lstrip("'’")
     if len(written) == 4:
         return int(written)
     # Two-digit years: the latest century that does not put the date over ten years ahead.

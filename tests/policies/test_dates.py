@@ -37,6 +37,12 @@ SHIFT_BY_30 = [
     pytest.param("03.14.2024", date(2024, 3, 14), "04.13.2024", id="dotted"),
     pytest.param("March 2024", date(2024, 3, 15), "April 2024", id="month-year"),
     pytest.param("03/2024", date(2024, 3, 15), "04/2024", id="numeric-month-year"),
+    pytest.param("Jan 20th '23", date(2023, 1, 20), "Feb 19th '23", id="apostrophe-year"),
+    pytest.param("17-Feb-2023", date(2023, 2, 17), "19-Mar-2023", id="hyphenated-day-month-year"),
+    pytest.param(
+        "2024-03-14 08:15:02", date(2024, 3, 14), "2024-04-13 08:15:02", id="iso-with-time"
+    ),
+    pytest.param("03/14/2024 8:15", date(2024, 3, 14), "04/13/2024 8:15", id="numeric-with-time"),
 ]
 
 
