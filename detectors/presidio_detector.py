@@ -8,9 +8,10 @@ from collections.abc import Iterator, Sequence
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 from spacy.language import Language
 
-from detectors.allowlist import AllowList, DenyList
+from detectors.allowlist import AllowList, DenyList, normalise_term
 from detectors.errors import DetectionError
 from detectors.findings import EntityType, Finding
+from detectors.gazetteers import regions
 from detectors.merge import merge_findings
 from detectors.ner_rules import findings_from_entities
 from detectors.recognizers.contact import CONTACT_PATTERNS
@@ -85,7 +86,11 @@ class PresidioDetector:
             yield Finding(EntityType.PHONE_NUMBER, result.start, result.end, result.score, _PHONE_DETECTOR)
 
     def _allowed(self, text: str, finding: Finding) -> bool:
-        return self._allow_list.allows(text[finding.start : finding.end])
+        """Allow-list terms, and states or countries named alone (Safe Harbor keeps states)."""
+        span = text[finding.start : finding.end]
+        if finding.entity_type is EntityType.LOCATION and normalise_term(span) in regions():
+            return True
+        return self._allow_list.allows(span)
 
 
 _NAME_LIKE_TYPES = frozenset({EntityType.PERSON, EntityType.LOCATION, EntityType.ORGANIZATION})

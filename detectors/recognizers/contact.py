@@ -26,6 +26,14 @@ _PHONE_LABEL = (
 )
 _LABELLED_DIGITS = rf"(?:\+?\d[\d\s.{_DASH}()]{{5,16}}\d){_EXTENSION}"
 
+def _phone_digit_count(match: re.Match[str]) -> bool:
+    """Accept 7 to 15 digits (E.164 maximum); more are two numbers side by side."""
+    number = re.split(r"(?i)\s*(?:x|ext)", match.group("value"))[0]
+    return 7 <= sum(character.isdigit() for character in number) <= 15 and not re.search(
+        r"\d{3}[\-.]\d{4}\s+\d{3}[\-.]\d{4}", number
+    )
+
+
 PHONE_PATTERNS = (
     ValuePattern(
         "phone_nanp", EntityType.PHONE_NUMBER, re.compile(rf"(?<![\w/]){_NANP}(?![\w/])"), 0.85
@@ -45,6 +53,7 @@ PHONE_PATTERNS = (
             re.IGNORECASE,
         ),
         0.8,
+        _phone_digit_count,
     ),
     # Seven-digit local numbers ("555-0101") only after a phone label, possibly several.
     ValuePattern(
@@ -69,6 +78,7 @@ FAX_PATTERNS = (
             re.IGNORECASE,
         ),
         0.9,
+        _phone_digit_count,
     ),
 )
 
