@@ -10,6 +10,8 @@ import pytest
 from detectors.errors import PolicyError
 from detectors.findings import EntityType
 from policies.loader import DEFAULT_POLICY, load_policy, policy_digest, preset_names
+from policies.schema import DenyTerm
+from proxy import cli
 from proxy.commands import policy as policy_command
 
 
@@ -297,3 +299,21 @@ def test_list_prints_presets(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert status == 0
     assert capsys.readouterr().out.split() == ["hipaa-safe-harbor", "limited-data-set", "strict"]
+
+
+def test_cli_entry_point_runs_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_policy(
+        tmp_path, "name: p\nsession: {date_shift_min_days: 500, date_shift_max_days: 400}\n"
+    )
+
+    assert cli.main(["policy", "check", "strict"]) == 0
+    assert cli.main(["policy", "check", path]) == 2
+    assert "date_shift_min_days must not be greater" in capsys.readouterr().err
+
+
+def test_deny_term_repr_hides_text() -> None:
+    policy = load_policy("hipaa-safe-harbor").model_copy(
+        update={"deny_list": [DenyTerm(text="Harriet Quimby", entity_type=EntityType.PERSON)]}
+    )
+
+    assert "Harriet" not in repr(policy)
