@@ -15,14 +15,53 @@ from spacy.lang.en.stop_words import STOP_WORDS
 # Faker locales whose names are written in Latin script, covering the main languages of US
 # patient populations.
 _NAME_LOCALES = (
-    "en_US", "en_GB", "en_IN", "es_MX", "es_ES", "pt_BR", "it_IT", "fr_FR", "de_DE",
-    "nl_NL", "pl_PL", "tr_TR", "yo_NG", "tw_GH", "ga_IE",
+    "en_US",
+    "en_GB",
+    "en_IN",
+    "es_MX",
+    "es_ES",
+    "pt_BR",
+    "it_IT",
+    "fr_FR",
+    "de_DE",
+    "nl_NL",
+    "pl_PL",
+    "tr_TR",
+    "yo_NG",
+    "tw_GH",
+    "ga_IE",
 )
 
 # Words that some locale lists carry as surnames but that clinical text uses as nouns.
 _CLINICAL_WORDS = frozenset(
-    "doctor nurse patient medic major general mayor bishop baker cook page case cross dean "
-    "long short small little love rich best good north south east west".split()
+    [
+        "doctor",
+        "nurse",
+        "patient",
+        "medic",
+        "major",
+        "general",
+        "mayor",
+        "bishop",
+        "baker",
+        "cook",
+        "page",
+        "case",
+        "cross",
+        "dean",
+        "long",
+        "short",
+        "small",
+        "little",
+        "love",
+        "rich",
+        "best",
+        "good",
+        "north",
+        "south",
+        "east",
+        "west",
+    ]
 )
 
 

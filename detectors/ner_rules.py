@@ -48,13 +48,11 @@ _CARE_WORD = re.compile(
     r"general|infirmary|hospice|nursing|rehab|rehabilitation|pediatrics|children's|"
     r"university|va|practice|physicians|associates|urgent)\b"
 )
-_PLACE_CONTEXT = re.compile(
-    r"\b(?i:at|to|from)\s+(?:(?i:the|our|a)\s+)?$"
-)
+_PLACE_CONTEXT = re.compile(r"\b(?i:at|to|from)\s+(?:(?i:the|our|a)\s+)?$")
 _LETTERS_AND_DIGITS = re.compile(r"\b(?=\w*\d)(?=\w*[A-Za-z])\w+")
 _PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 
-# Stems of international nonproprietary drug names (WHO INN stem list), which the model
+# Common endings of international nonproprietary drug names, which the model
 # often tags as names or organisations.
 _DRUG_STEM = re.compile(
     r"(?i:mab|nib|pril|sartan|olol|statin|azole|mycin|cillin|floxacin|prazole|tidine|dipine|"

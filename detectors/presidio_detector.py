@@ -20,7 +20,7 @@ from detectors.recognizers.identifiers import IDENTIFIER_PATTERNS
 from detectors.recognizers.names import NameRules, propagate_names
 from detectors.recognizers.patterns import ValuePattern
 from detectors.recognizers.places import build_place_patterns
-from detectors.spacy_ner import SpacyEntityTagger
+from detectors.spacy_ner import NamedEntity, SpacyEntityTagger
 
 logger = logging.getLogger(__name__)
 
@@ -68,9 +68,11 @@ class PresidioDetector:
                 for text, text_entities in zip(texts, entities, strict=True)
             ]
         except (ValueError, IndexError, KeyError) as error:
-            raise DetectionError(f"rule detection failed on a batch of {len(texts)} texts") from error
+            raise DetectionError(
+                f"rule detection failed on a batch of {len(texts)} texts"
+            ) from error
 
-    def _detect_one(self, text: str, entities: list) -> list[Finding]:
+    def _detect_one(self, text: str, entities: list[NamedEntity]) -> list[Finding]:
         findings = list(findings_from_entities(text, entities, self._allow_list))
         findings.extend(self._rule_findings(text))
         findings = [finding for finding in findings if not self._allowed(text, finding)]
@@ -82,8 +84,11 @@ class PresidioDetector:
         for pattern in self._patterns:
             yield from pattern.find(text)
         yield from self._names.find(text)
-        for result in self._phone.analyze(text, ["PHONE_NUMBER"], None):
-            yield Finding(EntityType.PHONE_NUMBER, result.start, result.end, result.score, _PHONE_DETECTOR)
+        # The phone recognizer reads only the text, so it needs no spaCy artifacts.
+        for result in self._phone.analyze(text, ["PHONE_NUMBER"], None):  # type: ignore[arg-type]
+            yield Finding(
+                EntityType.PHONE_NUMBER, result.start, result.end, result.score, _PHONE_DETECTOR
+            )
 
     def _allowed(self, text: str, finding: Finding) -> bool:
         """Allow-list terms, and states or countries named alone (Safe Harbor keeps states)."""
@@ -107,8 +112,16 @@ def _extend_to_word_ends(text: str, findings: list[Finding]) -> Iterator[Finding
             yield finding
             continue
         start, end = finding.start, finding.end
-        while start > 0 and (text[start - 1].isalpha() or (text[start - 1] in "-'’" and start > 1 and text[start - 2].isalpha())):
+        while start > 0 and _continues_word(text, start - 1, step=-1):
             start -= 1
-        while end < len(text) and (text[end].isalpha() or (text[end] in "-'’" and end + 1 < len(text) and text[end + 1].isalpha())):
+        while end < len(text) and _continues_word(text, end, step=1):
             end += 1
         yield Finding(finding.entity_type, start, end, finding.score, finding.detector)
+
+
+def _continues_word(text: str, position: int, *, step: int) -> bool:
+    """Whether text[position] is a letter, or a hyphen or apostrophe followed by one."""
+    if text[position].isalpha():
+        return True
+    following = position + step
+    return text[position] in "-'’" and 0 <= following < len(text) and text[following].isalpha()

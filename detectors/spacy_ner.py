@@ -60,7 +60,7 @@ class SpacyEntityTagger:
     def tag(self, texts: Sequence[str]) -> list[list[NamedEntity]]:
         """Return the entities of each text, in the order of `texts`.
 
-        Raises `DetectionError` when spaCy fails, because a text without an answer must not
+        Raises `DetectionError` when spaCy fails, because a text that was not analysed must not
         be forwarded.
         """
         chunks = [chunk for index, text in enumerate(texts) for chunk in self._split(index, text)]
@@ -68,7 +68,11 @@ class SpacyEntityTagger:
         try:
             for chunk, doc in zip(chunks, self._run(chunk.text for chunk in chunks)):
                 entities[chunk.text_index].extend(
-                    NamedEntity(entity.label_, chunk.offset + entity.start_char, chunk.offset + entity.end_char)
+                    NamedEntity(
+                        entity.label_,
+                        chunk.offset + entity.start_char,
+                        chunk.offset + entity.end_char,
+                    )
                     for entity in doc.ents
                 )
         except (ValueError, RuntimeError, MemoryError) as error:
@@ -78,7 +82,8 @@ class SpacyEntityTagger:
     def _run(self, texts: Iterator[str]) -> Iterator[Doc]:
         docs: Iterator[Doc] = (self._nlp.make_doc(text) for text in texts)
         for _, component in self._components:
-            docs = component.pipe(docs, batch_size=_BATCH_SIZE)
+            # Every component of a trained pipeline (tok2vec, transformer, ner) has `pipe`.
+            docs = component.pipe(docs, batch_size=_BATCH_SIZE)  # type: ignore[attr-defined]
         return docs
 
     def _split(self, index: int, text: str) -> Iterator[_Chunk]:

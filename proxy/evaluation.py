@@ -133,7 +133,9 @@ def load_documents(path: Path) -> list[Document]:
 
 def _spans_document(record: dict[str, Any]) -> Document:
     spans = tuple(
-        GoldSpan(span["label"], span["start"], span["end"], record["text"][span["start"] : span["end"]])
+        GoldSpan(
+            span["label"], span["start"], span["end"], record["text"][span["start"] : span["end"]]
+        )
         for span in record["spans"]
     )
     return Document(str(record["id"]), record["text"], spans)
@@ -143,8 +145,12 @@ def _presidio_documents(items: Iterable[dict[str, Any]]) -> Iterator[Document]:
     for index, item in enumerate(items):
         text = item["full_text"]
         spans = tuple(
-            GoldSpan(span["entity_type"], span["start_position"], span["end_position"],
-                     text[span["start_position"] : span["end_position"]])
+            GoldSpan(
+                span["entity_type"],
+                span["start_position"],
+                span["end_position"],
+                text[span["start_position"] : span["end_position"]],
+            )
             for span in item["spans"]
         )
         yield Document(str(index), text, spans)
@@ -216,7 +222,8 @@ class _Tally:
 
     def report(self, documents: int, seconds: float) -> EvaluationReport:
         per_type = tuple(
-            TypeRecall(label, self.removed[label], self.total[label]) for label in sorted(self.total)
+            TypeRecall(label, self.removed[label], self.total[label])
+            for label in sorted(self.total)
         )
         return EvaluationReport(
             documents=documents,

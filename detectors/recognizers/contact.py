@@ -26,6 +26,7 @@ _PHONE_LABEL = (
 )
 _LABELLED_DIGITS = rf"(?:\+?\d[\d\s.{_DASH}()]{{5,16}}\d){_EXTENSION}"
 
+
 def _phone_digit_count(match: re.Match[str]) -> bool:
     """Accept 7 to 15 digits (E.164 maximum); more are two numbers side by side."""
     number = re.split(r"(?i)\s*(?:x|ext)", match.group("value"))[0]

@@ -40,7 +40,7 @@ _DATE_FORMS = (
     # 2024-03-14, 2024/03/14, with an optional time
     rf"(?<![\w/.\-])(?:19|20)\d{{2}}[/\-]{_NUMERIC_MONTH}[/\-]{_DAY}(?:[T ]\d{{2}}:\d{{2}}(?::\d{{2}})?)?(?![\w/]|[.\-]\d)",
     # 20240314
-    rf"(?<![\w.\-])(?:19|20)\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?![\w.\-])",
+    r"(?<![\w.\-])(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?![\w.\-])",
     # 03/2024, 3/24 is too often a ratio, so only the four-digit year form
     rf"(?<![\w/.\-]){_NUMERIC_MONTH}/(?:19|20)\d{{2}}(?![\w/]|\.\d)",
 )
@@ -83,7 +83,7 @@ _AGE_FORMS = (
     rf"\b(?P<value>{_OLD_AGE})(?:\s*|-)(?:years?|yrs?|y)(?:\s*|-)(?:old|of\s+age)\b",
     rf"\b(?P<value>{_OLD_AGE})\s*-?\s*(?:yo|y/o|y\.o\.?|yr|yrs|year-old|year old)(?!\w)",
     rf"\b(?i:age|aged|ages|age:|is)\s*:?\s*(?P<value>{_OLD_AGE})\b(?!\s*(?:%|mg|mm|kg|lb|cm|/))",
-    rf"\b(?i:in\s+(?:his|her|their)\s+(?:early\s+|mid\s+|mid-|late\s+)?)(?P<value>9\d'?s)\b",
+    r"\b(?i:in\s+(?:his|her|their)\s+(?:early\s+|mid\s+|mid-|late\s+)?)(?P<value>9\d'?s)\b",
     rf"\b(?P<value>{_OLD_AGE})(?:M|F|m|f)\b",
     r"\b(?P<value>(?i:nonagenarian|centenarian|supercentenarian)s?)\b",
 )
@@ -105,5 +105,7 @@ AGE_PATTERNS = tuple(
     ValuePattern(f"old_age_{index}", EntityType.AGE, re.compile(form), 0.85)
     for index, form in enumerate(_AGE_FORMS)
 ) + (
-    ValuePattern("birth_year_old_age", EntityType.AGE, re.compile(_BIRTH_YEAR), 0.8, _implies_old_age),
+    ValuePattern(
+        "birth_year_old_age", EntityType.AGE, re.compile(_BIRTH_YEAR), 0.8, _implies_old_age
+    ),
 )

@@ -70,7 +70,9 @@ _LABELS: dict[EntityType, str] = {
 
 
 # Values a label may be followed by that are not identifiers: a year, a dashed date.
-_NOT_AN_IDENTIFIER = re.compile(rf"#?(?:(?:19|20)\d\d|\d{{1,2}}[{_DASHES}]\d{{1,2}}[{_DASHES}]\d{{2,4}})")
+_NOT_AN_IDENTIFIER = re.compile(
+    rf"#?(?:(?:19|20)\d\d|\d{{1,2}}[{_DASHES}]\d{{1,2}}[{_DASHES}]\d{{2,4}})"
+)
 
 
 def _is_identifier(match: re.Match[str]) -> bool:
@@ -87,7 +89,9 @@ def _labelled(entity_type: EntityType, score: float) -> ValuePattern:
         rf"(?P<value>#?{_TOKEN})(?![\w])",
         re.IGNORECASE,
     )
-    return ValuePattern(f"labelled_{entity_type.value.lower()}", entity_type, regex, score, _is_identifier)
+    return ValuePattern(
+        f"labelled_{entity_type.value.lower()}", entity_type, regex, score, _is_identifier
+    )
 
 
 LABELLED_PATTERNS = tuple(
@@ -99,7 +103,7 @@ LABELLED_PATTERNS = tuple(
 _SSN = rf"(?<![\w{_DASHES}])\d{{3}}[{_DASHES}]\d{{2}}[{_DASHES}]\d{{4}}(?![\w{_DASHES}])"
 
 # The Medicare Beneficiary Identifier: 11 characters, letters from a set without S, L, O,
-# I, B and Z (CMS MBI format specification), optionally grouped 4-3-4 with dashes.
+# I, B and Z, optionally grouped 4-3-4 with dashes.
 _MBI_LETTER = "[AC-HJKMNP-RT-Y]"
 _MBI = (
     rf"\b[1-9]{_MBI_LETTER}[{_MBI_LETTER[1:-1]}0-9]\d-?{_MBI_LETTER}[{_MBI_LETTER[1:-1]}0-9]\d-?"
@@ -108,7 +112,35 @@ _MBI = (
 
 # Units that follow a number in a dose or a lab value, so "5000IU" is not an identifier.
 _UNIT_SUFFIXES = frozenset(
-    "IU U MG MCG UG G KG ML L DL MEQ MMOL MOL MM CM M MIN H HR HRS S MS K X MU AU BPM".split()
+    [
+        "IU",
+        "U",
+        "MG",
+        "MCG",
+        "UG",
+        "G",
+        "KG",
+        "ML",
+        "L",
+        "DL",
+        "MEQ",
+        "MMOL",
+        "MOL",
+        "MM",
+        "CM",
+        "M",
+        "MIN",
+        "H",
+        "HR",
+        "HRS",
+        "S",
+        "MS",
+        "K",
+        "X",
+        "MU",
+        "AU",
+        "BPM",
+    ]
 )
 
 
@@ -128,10 +160,10 @@ def _not_a_range(match: re.Match[str]) -> bool:
 
 
 def _is_valid_vin(match: re.Match[str]) -> bool:
-    """Check the VIN check digit at position 9 (49 CFR 565.15)."""
+    """Check the North American VIN check digit at position 9."""
     vin = match.group().upper()
     values = {str(digit): digit for digit in range(10)}
-    for letters, start in (("ABCDEFGH", 1), ("JKLMN", 1), ("PR", 7), ("STUVWXYZ", 2)):
+    for letters, start in (("ABCDEFGH", 1), ("JKLMN", 1), ("STUVWXYZ", 2)):
         for offset, letter in enumerate(letters):
             values[letter] = start + offset
     values["P"], values["R"] = 7, 9
@@ -142,7 +174,7 @@ def _is_valid_vin(match: re.Match[str]) -> bool:
 
 
 def _is_valid_dea(match: re.Match[str]) -> bool:
-    """Check the DEA registration number check digit (21 CFR 1301 number format)."""
+    """Check the DEA registration number check digit (seventh digit)."""
     digits = [int(character) for character in match.group()[2:]]
     total = digits[0] + digits[2] + digits[4] + 2 * (digits[1] + digits[3] + digits[5])
     return total % 10 == digits[6]

@@ -51,9 +51,7 @@ _LAST_COMMA_FIRST = re.compile(
 )
 _FIRST_INITIAL = re.compile(rf"\b(?P<first>{_NAME_WORD})\s+[A-Z]\.(?=[\s,;:)?!]|$)")
 _INITIAL_LAST = re.compile(rf"\b[A-Z]\.\s?(?P<last>{_NAME_WORD})\b")
-_FIRST_LAST = re.compile(
-    rf"\b(?P<first>{_NAME_WORD})(?:\s+{_INITIAL})?\s+(?P<last>{_NAME_WORD})\b"
-)
+_FIRST_LAST = re.compile(rf"\b(?P<first>{_NAME_WORD})(?:\s+{_INITIAL})?\s+(?P<last>{_NAME_WORD})\b")
 _LABELLED_NAME = re.compile(
     rf"\b(?i:{_LABEL})\s*:\s*(?P<value>(?:{_ANY_CASE_WORD}|[A-Z]\.)(?:,?\s+(?:{_NAME_WORD}|{_INITIAL})){{0,3}})"
 )
@@ -88,7 +86,7 @@ def _is_known_name(word: str) -> bool:
 
 
 def _is_name_like(word: str) -> bool:
-    """A capitalised word that is a known name, or any capitalised word of a name's shape."""
+    """Check that a word can be a name: capitalised and not an everyday word, or a listed name."""
     if word[:1].isupper():
         return word.lower() not in common_word_names()
     return _is_known_name(word)
@@ -98,7 +96,9 @@ def _finding(start: int, end: int, score: float) -> Finding:
     return Finding(EntityType.PERSON, start, end, score, RULES_DETECTOR)
 
 
-def _name_words(text: str, start: int, end: int, *, lowercase_needs_gazetteer: bool) -> Finding | None:
+def _name_words(
+    text: str, start: int, end: int, *, lowercase_needs_gazetteer: bool
+) -> Finding | None:
     """Keep the leading words of text[start:end] that can be a name; None if none can."""
     kept_end = start
     for word in _WORD.finditer(text, start, end):
@@ -129,12 +129,20 @@ class NameRules:
             words = match.group("value").split()
             if "-" in words[0] or _is_known_name(words[0]):
                 yield _finding(*match.span("value"), 0.75)
-        for pattern in (_LABELLED_NAME, _RELATION_NAME, _INTRODUCED_NAME, _GREETING_NAME, _SIGN_OFF_NAME):
+        for pattern in (
+            _LABELLED_NAME,
+            _RELATION_NAME,
+            _INTRODUCED_NAME,
+            _GREETING_NAME,
+            _SIGN_OFF_NAME,
+        ):
             for match in pattern.finditer(text):
                 start, end = match.span("value")
                 strict = pattern is not _LABELLED_NAME
                 finding = _name_words(text, start, end, lowercase_needs_gazetteer=strict)
-                if finding is not None and (pattern is _LABELLED_NAME or self._plausible(text, finding)):
+                if finding is not None and (
+                    pattern is _LABELLED_NAME or self._plausible(text, finding)
+                ):
                     yield finding
 
     def _after_titles(self, text: str) -> Iterator[Finding]:

@@ -6,7 +6,7 @@ import re
 
 from detectors.findings import EntityType
 from detectors.gazetteers import cities, facilities
-from detectors.recognizers.patterns import ValuePattern, alternation
+from detectors.recognizers.patterns import ValuePattern
 
 _STREET_SUFFIX = (
     "street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|way|place|pl|"
@@ -15,7 +15,9 @@ _STREET_SUFFIX = (
 )
 _CAPITALISED = r"[A-Z][A-Za-z'’.\-]*"
 _NUMBERED_STREET = r"\d{1,3}(?:st|nd|rd|th)"
-_UNIT = r"(?:apt|apartment|unit|suite|ste|floor|fl|room|rm|bldg|building|#)\.?\s*#?\s*[A-Z0-9\-]{1,6}\b"
+_UNIT = (
+    r"(?:apt|apartment|unit|suite|ste|floor|fl|room|rm|bldg|building|#)\.?\s*#?\s*[A-Z0-9\-]{1,6}\b"
+)
 
 _STREET = (
     rf"\b\d{{1,6}}[A-Z]?(?:-\d{{1,4}})?\s+(?:[NSEW]\.?\s+|(?:North|South|East|West)\s+)?"
@@ -23,7 +25,7 @@ _STREET = (
     rf"(?:,?\s*(?i:{_UNIT}))?"
 )
 _PO_BOX = r"\b(?i:p\.?\s?o\.?\s+box|post\s+office\s+box)\s+\d{1,6}\b"
-_UNIT_ALONE = rf"\b(?i:apt|apartment|unit|suite|ste)\.?\s*#?\s*[A-Z0-9\-]*\d[A-Z0-9\-]*\b"
+_UNIT_ALONE = r"\b(?i:apt|apartment|unit|suite|ste)\.?\s*#?\s*[A-Z0-9\-]*\d[A-Z0-9\-]*\b"
 
 _STATE_CODES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|"
@@ -95,12 +97,16 @@ def build_place_patterns() -> tuple[ValuePattern, ...]:
         ValuePattern(
             "zip_labelled",
             EntityType.ZIP_CODE,
-            re.compile(rf"\b(?i:zip|zip\s*code|postal\s*code|zipcode)\s*[:#]?\s*(?P<value>{_ZIP})\b"),
+            re.compile(
+                rf"\b(?i:zip|zip\s*code|postal\s*code|zipcode)\s*[:#]?\s*(?P<value>{_ZIP})\b"
+            ),
             0.9,
         ),
         ValuePattern("facility", EntityType.ORGANIZATION, re.compile(_FACILITY), 0.75),
         ValuePattern("saint_facility", EntityType.ORGANIZATION, re.compile(_SAINT), 0.75),
-        ValuePattern("leading_facility", EntityType.ORGANIZATION, re.compile(_LEADING_FACILITY), 0.7),
+        ValuePattern(
+            "leading_facility", EntityType.ORGANIZATION, re.compile(_LEADING_FACILITY), 0.7
+        ),
         ValuePattern("known_facility", EntityType.ORGANIZATION, _words_pattern(facilities()), 0.75),
         # Brand-style names of care providers: "BronxCare", "MedStar", "ChristianaCare".
         ValuePattern(

@@ -58,12 +58,16 @@ def format_report(report: EvaluationReport) -> str:
     """Render the metrics as an aligned plain-text table."""
     lines = [
         f"documents            {report.documents}",
-        f"leak recall          {report.leak_recall:.2%} "
-        f"({report.values_removed} of {report.gold_values} values removed)",
+        (
+            f"leak recall          {report.leak_recall:.2%} "
+            f"({report.values_removed} of {report.gold_values} values removed)"
+        ),
         f"span recall          {report.span_recall:.2%}",
         f"span precision       {report.span_precision:.2%}",
-        f"over-redaction       {report.over_redaction:.2%} "
-        f"({report.phi_free_changed} of {report.phi_free_documents} PHI-free documents changed)",
+        (
+            f"over-redaction       {report.over_redaction:.2%} "
+            f"({report.phi_free_changed} of {report.phi_free_documents} PHI-free documents changed)"
+        ),
         f"documents per second {report.documents_per_second:.1f}",
         "",
         "recall per type",

@@ -24,7 +24,9 @@ def _run(detector: PresidioDetector, relative: str) -> EvaluationReport:
         outputs = []
         for text, findings in zip(texts, detector.detect(texts), strict=True):
             for finding in reversed(findings):
-                text = text[: finding.start] + f"[{finding.entity_type.value}]" + text[finding.end :]
+                text = (
+                    text[: finding.start] + f"[{finding.entity_type.value}]" + text[finding.end :]
+                )
             outputs.append((text, findings))
         return outputs
 

@@ -18,7 +18,10 @@ def test_overlap_becomes_union_of_priority_type() -> None:
 
 
 def test_touching_findings_stay_separate() -> None:
-    first, second = _finding(EntityType.PHONE_NUMBER, 0, 8), _finding(EntityType.PHONE_NUMBER, 8, 16)
+    first, second = (
+        _finding(EntityType.PHONE_NUMBER, 0, 8),
+        _finding(EntityType.PHONE_NUMBER, 8, 16),
+    )
     assert merge_findings([second, first]) == [first, second]
 
 

@@ -22,7 +22,10 @@ IDENTIFIER_FORMS = [
     ("Lives at 4417 Old Kettle Rd Apt 3B with his wife.", "4417 Old Kettle Rd Apt 3B"),
     ("Home in Fresno, CA 93726-1204 since 2010.", "Fresno"),
     ("Home in Fresno, CA 93726-1204 since 2010.", "93726-1204"),
-    ("Transferred from Riverside Regional Medical Center overnight.", "Riverside Regional Medical Center"),
+    (
+        "Transferred from Riverside Regional Medical Center overnight.",
+        "Riverside Regional Medical Center",
+    ),
     ("Follow-up at St. Agnes's next week.", "St. Agnes's"),
     ("Admitted 03/14/2024 and discharged 2024-03-18.", "03/14/2024"),
     ("Admitted 03/14/2024 and discharged 2024-03-18.", "2024-03-18"),

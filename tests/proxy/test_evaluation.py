@@ -19,24 +19,49 @@ def _write(path: Path, records: list[dict[str, object]]) -> Path:
 
 
 def test_loads_spans_format(tmp_path: Path) -> None:
-    path = _write(tmp_path / "c.jsonl", [{"id": "a", "text": "Call Ann.", "spans": [
-        {"start": 5, "end": 8, "label": "NAME", "text": "Ann"}]}])
+    path = _write(
+        tmp_path / "c.jsonl",
+        [
+            {
+                "id": "a",
+                "text": "Call Ann.",
+                "spans": [{"start": 5, "end": 8, "label": "NAME", "text": "Ann"}],
+            }
+        ],
+    )
     [document] = load_documents(path)
     assert document.spans[0].text == "Ann"
     assert not document.phi_free
 
 
 def test_loads_value_lists_every_occurrence(tmp_path: Path) -> None:
-    path = _write(tmp_path / "v.jsonl", [{"id": "a", "text": "Ann met Ann.", "phi": [
-        {"value": "Ann", "category": "name"}]}])
+    path = _write(
+        tmp_path / "v.jsonl",
+        [{"id": "a", "text": "Ann met Ann.", "phi": [{"value": "Ann", "category": "name"}]}],
+    )
     [document] = load_documents(path)
     assert [(span.start, span.end) for span in document.spans] == [(0, 3), (8, 11)]
 
 
 def test_loads_presidio_array(tmp_path: Path) -> None:
     path = tmp_path / "p.json"
-    path.write_text(json.dumps([{"full_text": "Hi Bo", "spans": [
-        {"entity_type": "PERSON", "entity_value": "Bo", "start_position": 3, "end_position": 5}]}]))
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "full_text": "Hi Bo",
+                    "spans": [
+                        {
+                            "entity_type": "PERSON",
+                            "entity_value": "Bo",
+                            "start_position": 3,
+                            "end_position": 5,
+                        }
+                    ],
+                }
+            ]
+        )
+    )
     [document] = load_documents(path)
     assert document.spans[0].label == "PERSON"
 
@@ -48,18 +73,28 @@ def test_unknown_format_rejected(tmp_path: Path) -> None:
 
 
 def test_metrics_count_leaks_and_changes(tmp_path: Path) -> None:
-    path = _write(tmp_path / "c.jsonl", [
-        {"id": "a", "text": "Ann and Bo", "spans": [
-            {"start": 0, "end": 3, "label": "NAME", "text": "Ann"},
-            {"start": 8, "end": 10, "label": "NAME", "text": "Bo"}]},
-        {"id": "b", "text": "no phi", "spans": []},
-        {"id": "c", "text": "also none", "spans": []},
-    ])
+    path = _write(
+        tmp_path / "c.jsonl",
+        [
+            {
+                "id": "a",
+                "text": "Ann and Bo",
+                "spans": [
+                    {"start": 0, "end": 3, "label": "NAME", "text": "Ann"},
+                    {"start": 8, "end": 10, "label": "NAME", "text": "Bo"},
+                ],
+            },
+            {"id": "b", "text": "no phi", "spans": []},
+            {"id": "c", "text": "also none", "spans": []},
+        ],
+    )
 
     def redact_batch(texts: Sequence[str]) -> list[tuple[str, Sequence[Finding]]]:
-        fake = {"Ann and Bo": ("[N] and Bo", [Finding(EntityType.PERSON, 0, 3, 1.0, "t")]),
-                "no phi": ("no phi", []),
-                "also none": ("[X] none", [Finding(EntityType.PERSON, 0, 4, 1.0, "t")])}
+        fake = {
+            "Ann and Bo": ("[N] and Bo", [Finding(EntityType.PERSON, 0, 3, 1.0, "t")]),
+            "no phi": ("no phi", []),
+            "also none": ("[X] none", [Finding(EntityType.PERSON, 0, 4, 1.0, "t")]),
+        }
         return [fake[text] for text in texts]
 
     report = evaluate(load_documents(path), redact_batch, batch_size=2)
