@@ -47,6 +47,8 @@ _ASCII_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
 # Placeholders are matched ASCII-only and case-insensitively; the streaming hold-back check
 # below normalises with `_ASCII_UPPER` so that both agree on every character.
 _TOKEN_FLAGS = "ai"
+_WORD = re.compile(r"\w")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +100,8 @@ def _normalise_label(label: str) -> str:
 
 def _literal_pattern(literal: str) -> str:
     """Match `literal` exactly, but not as part of a longer word."""
-    before = r"(?<!\w)" if re.match(r"\w", literal[0]) else ""
-    after = r"(?!\w)" if re.match(r"\w", literal[-1]) else ""
+    before = r"(?<!\w)" if _WORD.match(literal[0]) else ""
+    after = r"(?!\w)" if _WORD.match(literal[-1]) else ""
     return before + re.escape(literal) + after
 
 
@@ -118,9 +120,9 @@ def _build_pattern(labels: Iterable[str], literals: Iterable[str]) -> re.Pattern
     )
     alternatives = [f"(?{_TOKEN_FLAGS}:{bracketed})", f"(?{_TOKEN_FLAGS}:{bare})"]
     ordered_literals = sorted(literals, key=len, reverse=True)
-    if ordered_literals:
-        literal_alternation = "|".join(_literal_pattern(literal) for literal in ordered_literals)
-        alternatives.append(f"(?P<literal>{literal_alternation})")
+    # "(?!)" never matches; it keeps the group defined when the session has no surrogates.
+    literal_alternation = "|".join(map(_literal_pattern, ordered_literals)) or "(?!)"
+    alternatives.append(f"(?P<literal>{literal_alternation})")
     return re.compile("|".join(alternatives))
 
 
@@ -206,17 +208,27 @@ class Restorer:
         less, and never more than `_max_pending` characters.
         """
         for index in range(max(start, len(text) - self._max_pending), len(text)):
-            if self._could_grow(text[index:]):
+            previous = text[index - 1] if index > 0 else ""
+            if self._could_grow(text[index:], previous):
                 return index
         return len(text)
 
-    def _could_grow(self, fragment: str) -> bool:
-        if fragment in self._literal_prefixes:
+    def _could_grow(self, fragment: str, previous: str) -> bool:
+        """Tell whether a match could start at `fragment` and end beyond it.
+
+        `previous` is the character before the fragment ("" at the start of the answer), for
+        the look-behinds: a surrogate that starts with a word character may not follow one,
+        and a bare placeholder may not follow an ASCII letter, digit or underscore.
+        """
+        first = fragment[0]
+        follows_word = _WORD.match(first) is not None and _WORD.match(previous) is not None
+        if not follows_word and fragment in self._literal_prefixes:
             return True
-        normalised = _normalise_label(fragment)
-        if normalised.startswith("["):
-            normalised = normalised[1:].removeprefix("_")
-        elif not normalised[0].isascii() or not normalised[0].isalpha():
+        if first == "[":
+            normalised = _normalise_label(fragment[1:]).removeprefix("_")
+        elif first.isascii() and first.isalpha() and _ASCII_WORD.match(previous) is None:
+            normalised = _normalise_label(fragment)
+        else:
             return False
         if normalised in self._label_prefixes:
             return True
