@@ -33,7 +33,7 @@ import codecs
 import re
 import string
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from detectors.errors import RestoreError
 from policies.session import SessionState, VaultEntry
@@ -98,11 +98,53 @@ def _normalise_label(label: str) -> str:
     return label.translate(_ASCII_UPPER).replace(" ", "_")
 
 
-def _literal_pattern(literal: str) -> str:
-    """Match `literal` exactly, but not as part of a longer word."""
-    before = r"(?<!\w)" if _WORD.match(literal[0]) else ""
-    after = r"(?!\w)" if _WORD.match(literal[-1]) else ""
-    return before + re.escape(literal) + after
+@dataclass
+class _TrieNode:
+    children: dict[str, _TrieNode] = field(default_factory=dict)
+    # The literal that ends at this node, if one does.
+    literal: str | None = None
+
+
+def _literal_alternation(literals: Iterable[str]) -> str:
+    """Build a pattern that matches any of `literals`, the longest one first.
+
+    A literal is matched exactly and never inside a longer word: one that starts with a word
+    character may not follow one, and one that ends with a word character may not be
+    followed by one. The pattern is a character trie, so at each position only the
+    branches that share the text's next character are tried; an alternation of plain
+    literals would try every literal at every position.
+    """
+    root = _TrieNode()
+    for literal in literals:
+        node = root
+        for character in literal:
+            node = node.children.setdefault(character, _TrieNode())
+        node.literal = literal
+
+    word_start = _TrieNode({c: n for c, n in root.children.items() if _WORD.match(c)})
+    other_start = _TrieNode({c: n for c, n in root.children.items() if not _WORD.match(c)})
+    branches = []
+    if word_start.children:
+        branches.append(r"(?<!\w)" + _trie_pattern(word_start))
+    if other_start.children:
+        branches.append(_trie_pattern(other_start))
+    # "(?!)" never matches, for a session without surrogates.
+    return "|".join(branches) or "(?!)"
+
+
+def _trie_pattern(node: _TrieNode) -> str:
+    # A chain of single children becomes plain text, so nesting grows only at branch points.
+    text = ""
+    while len(node.children) == 1 and node.literal is None:
+        ((character, node),) = node.children.items()
+        text += re.escape(character)
+    branches = [re.escape(c) + _trie_pattern(child) for c, child in node.children.items()]
+    if node.literal is not None:
+        # Listed last, so a longer literal through this node is tried first.
+        branches.append(r"(?!\w)" if _WORD.match(node.literal[-1]) else "")
+    if len(branches) == 1:
+        return text + branches[0]
+    return text + "(?:" + "|".join(branches) + ")"
 
 
 def _build_pattern(labels: Iterable[str], literals: Iterable[str]) -> re.Pattern[str]:
@@ -119,10 +161,7 @@ def _build_pattern(labels: Iterable[str], literals: Iterable[str]) -> re.Pattern
         r"(?![A-Za-z0-9_])\]?"
     )
     alternatives = [f"(?{_TOKEN_FLAGS}:{bracketed})", f"(?{_TOKEN_FLAGS}:{bare})"]
-    ordered_literals = sorted(literals, key=len, reverse=True)
-    # "(?!)" never matches; it keeps the group defined when the session has no surrogates.
-    literal_alternation = "|".join(map(_literal_pattern, ordered_literals)) or "(?!)"
-    alternatives.append(f"(?P<literal>{literal_alternation})")
+    alternatives.append(f"(?P<literal>{_literal_alternation(literals)})")
     return re.compile("|".join(alternatives))
 
 
