@@ -1,7 +1,7 @@
 """Re-identification: put a session's originals back in place of its tokens.
 
-One compiled alternation scans the answer once, left to right, so a restored original is never
-scanned again (a surrogate that equals another entry's original is not restored twice). At each
+One compiled alternation scans the response once, left to right, so a restored original is
+never scanned again (a surrogate that equals another entry's original is not restored twice). At each
 position the first alternative that matches wins, in this order:
 
 1. a bracketed placeholder, in any letter case, with a space or an underscore before the number
@@ -11,14 +11,17 @@ position the first alternative that matches wins, in this order:
    the surname "Davis" or the shifted date "03/20/2024"), exact case, longest first, and not
    inside a longer word.
 
+NOTE: a shifted date is restored only in the exact form the model received. A model that
+rewrites "03/20/2024" as "March 20, 2024" leaves it shifted.
+
 A placeholder number is read whole and may not be followed by another digit, so `[PERSON_1]`
 never matches inside `[PERSON_10]`. Placeholders that are not in the session are left as they
 are and counted as unknown, so a client cannot pull another session's values by quoting its
 tokens.
 
 Streams go through `StreamRestorer`, which emits all text except a suffix that could still
-become a match, so every chunking of an answer restores to exactly what `Restorer.restore`
-returns for the whole answer. Byte streams first go through `IncrementalUtf8Decoder`:
+become a match, so every chunking of a response restores to exactly what `Restorer.restore`
+returns for the whole response. Byte streams first go through `IncrementalUtf8Decoder`:
 
     decoder = IncrementalUtf8Decoder()
     stream = Restorer(state).stream()
@@ -53,11 +56,11 @@ _ASCII_WORD = re.compile(r"[A-Za-z0-9_]")
 
 @dataclass(frozen=True, slots=True)
 class RestoreCounts:
-    """Per-answer integrity counts, never the values.
+    """Per-response integrity counts, never the values.
 
-    `restored`: matches replaced by their original; `altered`: how many of those were found
-    only through a tolerant match (the model changed the token); `unknown`: placeholder-shaped
-    text that is not in the session and was left as it is.
+    `restored` counts the matches replaced by their original. `altered` counts those of them
+    that only a tolerant match found, because the model changed the token. `unknown` counts
+    placeholder-shaped text that is not in the session and was left as it is.
     """
 
     restored: int = 0
@@ -74,7 +77,7 @@ class RestoreCounts:
 
 @dataclass(frozen=True, slots=True)
 class RestoreResult:
-    """A re-identified answer and its counts; `repr` hides the text because it holds PHI."""
+    """A re-identified response and its counts; `repr` hides the text because it holds PHI."""
 
     text: str
     counts: RestoreCounts
@@ -111,7 +114,7 @@ def _literal_alternation(literals: Iterable[str]) -> str:
     A literal is matched exactly and never inside a longer word: one that starts with a word
     character may not follow one, and one that ends with a word character may not be
     followed by one. The pattern is a character trie, so at each position only the
-    branches that share the text's next character are tried; an alternation of plain
+    branches that share the text's next character are tried. An alternation of plain
     literals would try every literal at every position.
     """
     root = _TrieNode()
@@ -166,7 +169,7 @@ def _build_pattern(labels: Iterable[str], literals: Iterable[str]) -> re.Pattern
 
 
 class Restorer:
-    """Re-identifies answers with one session's entries; build one per answer or stream.
+    """Re-identifies responses with one session's entries; build one per response or stream.
 
     It reads the session's entries once, when built; entries added later are not restored.
     """
@@ -206,7 +209,7 @@ class Restorer:
         return f"Restorer(placeholders={len(self._placeholders)}, surrogates={len(self._literals)})"
 
     def restore(self, text: str) -> RestoreResult:
-        """Re-identify a whole answer."""
+        """Re-identify a whole response."""
         counts = RestoreCounts()
         pieces: list[str] = []
         position = 0
@@ -220,7 +223,7 @@ class Restorer:
         return RestoreResult("".join(pieces), counts)
 
     def stream(self) -> StreamRestorer:
-        """Start re-identifying an answer that arrives in chunks."""
+        """Start re-identifying a response that arrives in chunks."""
         return StreamRestorer(self)
 
     def _replace(self, match: re.Match[str]) -> _Replacement:
@@ -255,9 +258,9 @@ class Restorer:
     def _could_grow(self, fragment: str, previous: str) -> bool:
         """Tell whether a match could start at `fragment` and end beyond it.
 
-        `previous` is the character before the fragment ("" at the start of the answer), for
-        the look-behinds: a surrogate that starts with a word character may not follow one,
-        and a bare placeholder may not follow an ASCII letter, digit or underscore.
+        `previous` is the character before the fragment ("" at the start of the response).
+        It serves the look-behinds: a surrogate that starts with a word character may not
+        follow one, and a bare placeholder may not follow an ASCII letter, digit or underscore.
         """
         first = fragment[0]
         follows_word = _WORD.match(first) is not None and _WORD.match(previous) is not None
@@ -275,11 +278,12 @@ class Restorer:
 
 
 class StreamRestorer:
-    """Re-identifies an answer that arrives in chunks, with the same result as a whole one.
+    """Re-identifies a response that arrives in chunks, with the same result as a whole one.
 
-    `feed` returns the restored text that is final so far; it holds back only a suffix that
-    could still be the start of a token or of a surrogate value (a few dozen characters at
-    most for placeholders, up to the longest surrogate otherwise). `finish` returns the rest.
+    `feed` returns the restored text that is final so far. It holds back only a suffix that
+    could still be the start of a token or of a surrogate value: at most a few dozen
+    characters for placeholders, at most the longest surrogate otherwise. `finish` returns
+    the rest.
     """
 
     def __init__(self, restorer: Restorer) -> None:
@@ -307,7 +311,7 @@ class StreamRestorer:
         return self._drain(final=False)
 
     def finish(self) -> str:
-        """End the stream; returns the restored rest of the answer."""
+        """End the stream; returns the restored rest of the response."""
         if self._finished:
             raise RestoreError("stream restore already finished; start a new stream")
         self._finished = True
@@ -355,5 +359,5 @@ class IncrementalUtf8Decoder:
             return self._decoder.decode(data, final)
         except UnicodeDecodeError as error:
             raise RestoreError(
-                f"answer stream is not valid UTF-8 ({error.reason} at byte {error.start})"
+                f"response stream is not valid UTF-8 ({error.reason} at byte {error.start})"
             ) from error

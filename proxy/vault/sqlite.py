@@ -1,8 +1,8 @@
 """The default vault backend: one local SQLite file in WAL mode, every value sealed.
 
-What is on disk: a keyed hash per session (from tenant and session id), the session's data key
-wrapped by the master key, its `meta` sealed, and one sealed row per entry and per alias, each
-named by a keyed hash of its token or lookup key. Each row's AES-GCM associated data binds it
+A session row is named by a keyed hash of tenant and session id. It contains the session's
+data key, wrapped by the master key, and its sealed `meta`. Each entry and each alias is one
+sealed row, named by a keyed hash of its token or lookup key. Each row's AES-GCM associated data binds it
 to its kind, its session and its row hash, and the row hash is recomputed from the decrypted
 token after opening, so rows cannot be moved between sessions or swapped within one.
 """
@@ -59,7 +59,7 @@ _SCHEMA = (
 
 @contextmanager
 def _translated(action: str) -> Iterator[None]:
-    """Turn SQLite errors into `VaultError`; SQLite messages name no bound values anyway."""
+    """Turn SQLite errors into `VaultError` that names only the SQLite error code."""
     try:
         yield
     except sqlite3.Error as error:
@@ -124,8 +124,8 @@ class _ConnectionPool:
                 check_same_thread=False,
             )
             journal_mode = connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            # NORMAL in WAL mode survives a crash of this process; a power cut may lose the
-            # last commits but never corrupts the file (SQLite documentation, "PRAGMA synchronous").
+            # In WAL mode NORMAL survives a crash of this process. A power cut may lose the last
+            # commits but never corrupts the file (SQLite documentation, "PRAGMA synchronous").
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("PRAGMA foreign_keys=ON")
             connection.execute("PRAGMA secure_delete=ON")
@@ -192,10 +192,10 @@ class SqliteVault:
     """The vault in one local SQLite file; safe to share across threads and processes.
 
     Build it with `open_vault`. Every write happens under SQLite's database-wide write lock
-    (`BEGIN IMMEDIATE`), so a `session` block serialises with every other writer of the file:
-    keep the block short (de-identify inside it, call the upstream after leaving it) and never
-    open a second `session` block on the same file inside one, which would wait for the busy
-    timeout and then raise `VaultError`.
+    (`BEGIN IMMEDIATE`), so a `session` block serialises with every other writer of the file.
+    Keep the block short: de-identify inside it and call the upstream after leaving it. Never
+    open a second `session` block on the same file inside one, because it would wait for the
+    busy timeout and then raise `VaultError`.
     """
 
     def __init__(
@@ -256,7 +256,7 @@ class SqliteVault:
         """Load a session under the write lock; persist its additions on a clean exit.
 
         On a clean exit the new entries, new aliases and changed `meta` are written in the
-        same transaction and the time-to-live restarts; a new session with nothing to store
+        same transaction, and the time-to-live restarts. A new session with nothing to store
         is not written. On an exception inside the block nothing is persisted and the
         exception propagates unchanged. Raises `VaultError` when storage or decryption fails.
         """
@@ -296,7 +296,7 @@ class SqliteVault:
         """Crypto-shred one session: delete its wrapped data key and its rows.
 
         Returns whether the session existed. The deleted pages are zeroed (`secure_delete`)
-        and the write-ahead log is truncated when no reader holds it.
+        and the write-ahead log is truncated unless a reader is using it.
         """
         ref = self._session_ref(tenant, session_id)
         with self._pool.connection() as connection:

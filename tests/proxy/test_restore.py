@@ -1,4 +1,4 @@
-"""Re-identification of whole and streamed answers, including tokens the model altered."""
+"""Re-identification of whole and streamed responses, including tokens the model altered."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def stream_in_chunks(
 
 
 @pytest.mark.parametrize(
-    ("answer", "expected", "counts"),
+    ("response", "expected", "counts"),
     [
         ("[PERSON_1] is stable.", "John Smith is stable.", RestoreCounts(restored=1)),
         ("[person_1] is stable.", "John Smith is stable.", RestoreCounts(restored=1, altered=1)),
@@ -129,23 +129,23 @@ def stream_in_chunks(
         "empty",
     ],
 )
-def test_restore_whole_answer(answer: str, expected: str, counts: RestoreCounts) -> None:
-    result = Restorer(CLINIC_SESSION).restore(answer)
+def test_restore_whole_response(response: str, expected: str, counts: RestoreCounts) -> None:
+    result = Restorer(CLINIC_SESSION).restore(response)
 
     assert result.text == expected
     assert result.counts == counts
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 5, 7], ids=lambda size: f"chunks-of-{size}")
-def test_stream_matches_whole_answer(size: int) -> None:
-    answer = (
+def test_stream_matches_whole_response(size: int) -> None:
+    response = (
         "[PERSON_1] met [person_10] and Mark Davis; Davis's note on 03/01/2024 cites "
         "[PERSON_2], HEALTH_PLAN_ID_1 and [PERSON 1's] son, then [PERSON_1"
     )
     restorer = Restorer(CLINIC_SESSION)
 
-    whole = restorer.restore(answer)
-    streamed, counts = stream_in_chunks(restorer, answer, [size])
+    whole = restorer.restore(response)
+    streamed, counts = stream_in_chunks(restorer, response, [size])
 
     assert streamed == whole.text
     assert counts == whole.counts
@@ -177,7 +177,7 @@ def test_stream_holds_back_only_possible_token() -> None:
     assert stream.finish() == "Ann Lee"
 
 
-def test_stream_never_holds_whole_answer() -> None:
+def test_stream_never_holds_whole_response() -> None:
     restorer = Restorer(CLINIC_SESSION)
     stream = restorer.stream()
     sentence = "The patient reports mild pain and sleeps well. "
@@ -220,17 +220,17 @@ def test_other_session_tokens_stay(tmp_path: Path) -> None:
     with vault.session("clinic-a", "s1") as state:
         state.add_entry(token("[PERSON_1]", "John Smith"))
         state.add_entry(surrogate("Mark Davis", "John Smith"))
-    answer = "[PERSON_1] and Mark Davis"
+    response = "[PERSON_1] and Mark Davis"
 
     outcomes = {}
     for tenant, session_id in [("clinic-a", "s1"), ("clinic-a", "s2"), ("clinic-b", "s1")]:
         with vault.session(tenant, session_id) as state:
-            outcomes[(tenant, session_id)] = Restorer(state).restore(answer)
+            outcomes[(tenant, session_id)] = Restorer(state).restore(response)
     vault.close()
 
     assert outcomes[("clinic-a", "s1")].text == "John Smith and John Smith"
     for key in [("clinic-a", "s2"), ("clinic-b", "s1")]:
-        assert outcomes[key].text == answer
+        assert outcomes[key].text == response
         assert outcomes[key].counts == RestoreCounts(unknown=1)
 
 

@@ -31,7 +31,7 @@ PLACEHOLDER_TYPES = [
 
 @dataclass(frozen=True)
 class RoundTrip:
-    """A session, the de-identified answer a model might send, and the text it restores to."""
+    """A session, the de-identified response a model might send, and the text it restores to."""
 
     state: SessionState
     deidentified: str

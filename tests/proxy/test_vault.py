@@ -27,7 +27,7 @@ SURROGATE = "Mark Davis"
 
 
 class FakeClock:
-    """Unix time that moves only when a test says so."""
+    """Unix time that changes only when a test sets it."""
 
     def __init__(self) -> None:
         self.now = 1_700_000_000.0
