@@ -64,17 +64,25 @@ def build_pipeline(settings: Settings, policy: Policy | None = None) -> Pipeline
             )
         )
     medgemma = _medgemma_detector(settings, policy)
-    mode = policy.detectors.medgemma.mode
+    mode = _medgemma_mode(settings, policy)
     if medgemma is not None and mode in ("union", "types"):
         detectors.append(medgemma)
     second_look = medgemma if mode == "second-look" else None
     return Pipeline(detectors, policy, second_look=second_look)
 
 
+def _medgemma_mode(settings: Settings, policy: Policy) -> str:
+    """Return how MedGemma is used: a configured backend under a policy that leaves MedGemma
+    off still runs, as `union`, because a site that sets a backend expects it to be used."""
+    mode = policy.detectors.medgemma.mode
+    configured = settings.medgemma_model is not None or settings.medgemma_url is not None
+    return "union" if mode == "off" and configured else mode
+
+
 def _medgemma_detector(settings: Settings, policy: Policy) -> Detector | None:
     configured = settings.medgemma_model is not None or settings.medgemma_url is not None
-    mode = policy.detectors.medgemma.mode
-    if mode == "off" and not configured:
+    mode = _medgemma_mode(settings, policy)
+    if mode == "off":
         return None
     if not configured:
         raise ConfigurationError(

@@ -9,7 +9,7 @@ from typing import Any
 from proxy.settings import Settings, load_settings
 
 # Loggers of libraries that log request URLs (with query strings) or bodies at INFO or DEBUG.
-CHATTY_LOGGERS = ("httpx", "httpx2", "httpcore", "urllib3", "google_genai", "uvicorn.access")
+CHATTY_LOGGERS = ("httpx", "httpx2", "httpcore", "httpcore2", "urllib3", "google_genai", "uvicorn.access")
 
 
 def add_detection_options(parser: argparse.ArgumentParser) -> None:
