@@ -15,7 +15,6 @@ import logging
 import os
 import secrets
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ from typing import Any
 from detectors.errors import ConfigurationError, VaultError
 from detectors.findings import EntityType
 from policies.session import Alias, SessionState, VaultEntry
+from proxy.vault.connections import ConnectionPool, translated_errors, write_transaction
 from proxy.vault.crypto import KEY_BYTES, SessionKeys, VaultKeys, keyed_hash, open_sealed, seal
 
 logger = logging.getLogger(__name__)
@@ -55,99 +55,6 @@ _SCHEMA = (
         PRIMARY KEY (session_ref, lookup)
     )""",
 )
-
-
-@contextmanager
-def _translated(action: str) -> Iterator[None]:
-    """Turn SQLite errors into `VaultError` that names only the SQLite error code."""
-    try:
-        yield
-    except sqlite3.Error as error:
-        code = getattr(error, "sqlite_errorname", None) or type(error).__name__
-        raise VaultError(f"vault could not {action}: SQLite error {code}") from error
-
-
-def _rollback_quietly(connection: sqlite3.Connection) -> None:
-    if not connection.in_transaction:
-        return
-    try:
-        connection.execute("ROLLBACK")
-    except sqlite3.Error as error:
-        # The original exception is already propagating; this one only gets logged.
-        logger.warning("vault rollback failed: %s", type(error).__name__)
-
-
-@contextmanager
-def _write_transaction(connection: sqlite3.Connection) -> Iterator[None]:
-    """Hold SQLite's write lock for the block; commit on a clean exit, else roll back."""
-    with _translated("take the write lock"):
-        connection.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-        with _translated("commit"):
-            connection.execute("COMMIT")
-    except BaseException:
-        _rollback_quietly(connection)
-        raise
-
-
-class _ConnectionPool:
-    """Idle connections for reuse; each connection serves one thread at a time."""
-
-    def __init__(self, path: Path, busy_timeout_seconds: float) -> None:
-        self._path = path
-        self._busy_timeout_seconds = busy_timeout_seconds
-        self._idle: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
-        self._closed = False
-
-    @contextmanager
-    def connection(self) -> Iterator[sqlite3.Connection]:
-        """Lend a connection for the block, opening one if none is idle."""
-        with self._lock:
-            if self._closed:
-                raise VaultError("vault is closed")
-            connection = self._idle.pop() if self._idle else None
-        if connection is None:
-            connection = self._open()
-        try:
-            yield connection
-        finally:
-            self._give_back(connection)
-
-    def _open(self) -> sqlite3.Connection:
-        with _translated(f"open the database at {self._path}"):
-            connection = sqlite3.connect(
-                self._path,
-                timeout=self._busy_timeout_seconds,
-                isolation_level=None,
-                check_same_thread=False,
-            )
-            journal_mode = connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            # In WAL mode NORMAL survives a crash of this process. A power cut may lose the last
-            # commits but never corrupts the file (SQLite documentation, "PRAGMA synchronous").
-            connection.execute("PRAGMA synchronous=NORMAL")
-            connection.execute("PRAGMA foreign_keys=ON")
-            connection.execute("PRAGMA secure_delete=ON")
-        if journal_mode != "wal":
-            connection.close()
-            raise VaultError(f"vault at {self._path} cannot use WAL mode (got {journal_mode})")
-        return connection
-
-    def _give_back(self, connection: sqlite3.Connection) -> None:
-        with self._lock:
-            if not self._closed and not connection.in_transaction:
-                self._idle.append(connection)
-                return
-        connection.close()
-
-    def close(self) -> None:
-        """Close idle connections now and lent ones when they come back."""
-        with self._lock:
-            self._closed = True
-            idle, self._idle = self._idle, []
-        for connection in idle:
-            connection.close()
 
 
 @dataclass(frozen=True)
@@ -213,7 +120,7 @@ class SqliteVault:
         self.ttl_seconds = ttl_seconds
         self._keys = keys
         self._clock = clock
-        self._pool = _ConnectionPool(path, busy_timeout_seconds)
+        self._pool = ConnectionPool(path, busy_timeout_seconds)
 
     def __repr__(self) -> str:
         return f"SqliteVault(path={str(self.path)!r}, ttl_seconds={self.ttl_seconds})"
@@ -226,8 +133,8 @@ class SqliteVault:
         """
         _create_private_file(self.path)
         check_value = keyed_hash(self._keys.index_key, b"master key check")
-        with self._pool.connection() as connection, _write_transaction(connection):
-            with _translated("create its schema"):
+        with self._pool.connection() as connection, write_transaction(connection):
+            with translated_errors("create its schema"):
                 version = connection.execute("PRAGMA user_version").fetchone()[0]
                 if version > SCHEMA_VERSION:
                     raise VaultError(
@@ -261,7 +168,7 @@ class SqliteVault:
         exception propagates unchanged. Raises `VaultError` when storage or decryption fails.
         """
         ref = self._session_ref(tenant, session_id)
-        with self._pool.connection() as connection, _write_transaction(connection):
+        with self._pool.connection() as connection, write_transaction(connection):
             loaded = self._load(connection, ref, tenant, session_id)
             yield loaded.state
             self._persist(connection, loaded)
@@ -271,8 +178,8 @@ class SqliteVault:
         """Raise `VaultError` unless the vault can take its write lock and commit a write."""
         with (
             self._pool.connection() as connection,
-            _write_transaction(connection),
-            _translated("write its readiness check"),
+            write_transaction(connection),
+            translated_errors("write its readiness check"),
         ):
             connection.execute(
                 "INSERT OR REPLACE INTO vault_info (name, value) VALUES ('checked_at', ?)",
@@ -283,8 +190,8 @@ class SqliteVault:
         """Delete every session whose time-to-live has run out; returns how many."""
         with (
             self._pool.connection() as connection,
-            _write_transaction(connection),
-            _translated("purge expired sessions"),
+            write_transaction(connection),
+            translated_errors("purge expired sessions"),
         ):
             cursor = connection.execute(
                 "DELETE FROM sessions WHERE expires_at <= ?", (self._clock(),)
@@ -300,7 +207,7 @@ class SqliteVault:
         """
         ref = self._session_ref(tenant, session_id)
         with self._pool.connection() as connection:
-            with _write_transaction(connection), _translated("forget a session"):
+            with write_transaction(connection), translated_errors("forget a session"):
                 cursor = connection.execute("DELETE FROM sessions WHERE ref = ?", (ref,))
             if cursor.rowcount:
                 _truncate_wal(connection)
@@ -319,7 +226,7 @@ class SqliteVault:
     def _load(
         self, connection: sqlite3.Connection, ref: bytes, tenant: str, session_id: str
     ) -> _LoadedSession:
-        with _translated("read a session"):
+        with translated_errors("read a session"):
             row = connection.execute(
                 "SELECT wrapped_key, meta, expires_at FROM sessions WHERE ref = ?", (ref,)
             ).fetchone()
@@ -395,12 +302,12 @@ class SqliteVault:
             )
             for alias in state.new_aliases
         ]
-        with _translated("write session entries"):
+        with translated_errors("write session entries"):
             connection.executemany("INSERT INTO entries VALUES (?, ?, ?)", entry_rows)
             connection.executemany("INSERT OR REPLACE INTO aliases VALUES (?, ?, ?)", alias_rows)
 
     def _refresh_expiry(self, connection: sqlite3.Connection, ref: bytes) -> None:
-        with _translated("refresh a session's time-to-live"):
+        with translated_errors("refresh a session's time-to-live"):
             connection.execute(
                 "UPDATE sessions SET expires_at = ? WHERE ref = ?",
                 (self._clock() + self.ttl_seconds, ref),
@@ -410,7 +317,7 @@ class SqliteVault:
         ref = loaded.ref
         sealed_meta = _seal_json(loaded.keys.sealing_key, loaded.state.meta, _aad(b"meta", ref))
         expires_at = self._clock() + self.ttl_seconds
-        with _translated("write a session"):
+        with translated_errors("write a session"):
             if loaded.new_wrapped_key is None:
                 connection.execute(
                     "UPDATE sessions SET meta = ?, expires_at = ? WHERE ref = ?",
@@ -457,7 +364,7 @@ def _create_private_file(path: Path) -> None:
 
 
 def _truncate_wal(connection: sqlite3.Connection) -> None:
-    with _translated("checkpoint its write-ahead log"):
+    with translated_errors("checkpoint its write-ahead log"):
         blocked = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
     if blocked:
         logger.warning("vault WAL checkpoint was blocked by a reader; it runs at a later commit")
