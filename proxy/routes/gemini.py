@@ -9,12 +9,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from detectors.errors import ClientRequestError
+from detectors.errors import ClientRequestError, MissingUpstreamKeyError
 from proxy.audit import RequestRecord
 from proxy.http_errors import error_body
 from proxy.incoming import components_of, identify_caller, new_record, read_json_object
 from proxy.routes.common import finish, guarded
 from proxy.streaming import encode_json_array_item, encode_sse
+from proxy.upstream import MISSING_KEY_MESSAGE
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
@@ -36,8 +37,10 @@ async def model_action(api_version: str, target: str, request: Request) -> Respo
         if not model or action not in ACTIONS:
             raise ClientRequestError(f"unsupported method; this proxy serves {', '.join(ACTIONS)}")
         caller = identify_caller(request, record)
-        body = await read_json_object(request)
         gateway = components_of(request).gateway
+        if not gateway.upstream.has_key:
+            raise MissingUpstreamKeyError(MISSING_KEY_MESSAGE)
+        body = await read_json_object(request)
         deidentified = await gateway.deidentify(body, caller, record)
         path = f"models/{model}:{action}"
         if action == "generateContent":
