@@ -19,8 +19,10 @@ CANARY_PHONE = "(617) 555-0187"
 CANARY_EMAIL = "zebulon.q@example.org"
 TEXT = f"{CANARY_NAME}, {CANARY_MRN}, phone {CANARY_PHONE}, mail {CANARY_EMAIL}, seen 02/29/2024."
 CANARIES = [CANARY_NAME, "Quackenbush", "90417733", "555-0187", CANARY_EMAIL, "02/29/2024"]
-BODY = {"contents": [{"role": "user", "parts": [{"text": TEXT}]}],
-        "systemInstruction": {"parts": [{"text": f"The patient is {CANARY_NAME}."}]}}
+BODY = {
+    "contents": [{"role": "user", "parts": [{"text": TEXT}]}],
+    "systemInstruction": {"parts": [{"text": f"The patient is {CANARY_NAME}."}]},
+}
 
 
 class Exploding:
@@ -48,7 +50,11 @@ def exercise_every_path(proxy, fake, monkeypatch):
     """
     answers, bodies = [], []
     with proxy.client(**{"x-deid-session": "canary"}) as client:
-        for path in (":generateContent", ":streamGenerateContent?alt=sse", ":streamGenerateContent"):
+        for path in (
+            ":generateContent",
+            ":streamGenerateContent?alt=sse",
+            ":streamGenerateContent",
+        ):
             answers.append(client.post(f"/v1beta/models/m{path}", json=BODY).text)
         bodies.append(client.post("/v1beta/models/m:countTokens", json=BODY).text)
         bodies.append(client.post("/deid/v1/redact", json={"text": TEXT}).text)

@@ -65,7 +65,9 @@ def test_chat_send_message_and_stream(wrapped, fake_gemini):
     chat = wrapped.chats.create(model="gemini-2.5-flash")
 
     first = chat.send_message(NOTE)
-    streamed = "".join(chunk.text or "" for chunk in chat.send_message_stream("And Harold Jenkins now?"))
+    streamed = "".join(
+        chunk.text or "" for chunk in chat.send_message_stream("And Harold Jenkins now?")
+    )
 
     assert first.text == NOTE
     assert streamed == "And Harold Jenkins now?"
@@ -77,7 +79,9 @@ def test_chat_send_message_and_stream(wrapped, fake_gemini):
 
 async def test_async_twins(wrapped, fake_gemini):
     whole = await wrapped.aio.models.generate_content(model="gemini-2.5-flash", contents=NOTE)
-    stream = await wrapped.aio.models.generate_content_stream(model="gemini-2.5-flash", contents=NOTE)
+    stream = await wrapped.aio.models.generate_content_stream(
+        model="gemini-2.5-flash", contents=NOTE
+    )
     streamed = "".join([chunk.text or "" async for chunk in stream])
     chat = wrapped.aio.chats.create(model="gemini-2.5-flash")
     reply = await chat.send_message(NOTE)
