@@ -152,7 +152,10 @@ class _DeidentifyingApiClient:
         self, http_method: str, path: str, request_dict: dict[str, Any], http_options: Any = None
     ) -> SdkHttpResponse:
         if not self._needs_deidentification(http_method, path):
-            return self._inner.request(http_method, path, request_dict, http_options)
+            response: SdkHttpResponse = self._inner.request(
+                http_method, path, request_dict, http_options
+            )
+            return response
         prepared = self._prepare(request_dict)
         response = self._inner.request(http_method, path, prepared.body, http_options)
         return _restored_whole(response, prepared.restorer)
@@ -175,7 +178,10 @@ class _DeidentifyingApiClient:
         self, http_method: str, path: str, request_dict: dict[str, Any], http_options: Any = None
     ) -> SdkHttpResponse:
         if not self._needs_deidentification(http_method, path):
-            return await self._inner.async_request(http_method, path, request_dict, http_options)
+            answer: SdkHttpResponse = await self._inner.async_request(
+                http_method, path, request_dict, http_options
+            )
+            return answer
         prepared = await anyio.to_thread.run_sync(self._prepare, request_dict)
         response = await self._inner.async_request(http_method, path, prepared.body, http_options)
         return _restored_whole(response, prepared.restorer)

@@ -85,7 +85,7 @@ class GeminiUpstream:
     ) -> JsonObject:
         """Send one request and return the decoded JSON answer; errors become `UpstreamError`s."""
         client = self._require_client()
-        options = {"api_version": api_version}
+        options = genai_types.HttpOptions(api_version=api_version)
         try:
             response = await client._api_client.async_request(method, path, body or {}, options)
         except Exception as error:  # translated once, here, at the boundary
@@ -97,7 +97,7 @@ class GeminiUpstream:
     ) -> AsyncIterator[JsonObject]:
         """Send a streaming request (`alt=sse` upstream) and yield each decoded chunk."""
         client = self._require_client()
-        options = {"api_version": api_version}
+        options = genai_types.HttpOptions(api_version=api_version)
         try:
             chunks = await client._api_client.async_request_streamed(
                 "post", f"{path}?alt=sse", body, options
