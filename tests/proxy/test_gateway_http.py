@@ -279,3 +279,48 @@ def test_redact_preview_calls_nothing(live_proxy, fake_gemini):
     assert any("Gonzalez" in value for value in found)
     assert {"entity_type", "start", "end", "score", "detector"} <= set(answer["findings"][0])
     assert fake_gemini.requests == []
+
+
+def minted_token(fake_gemini) -> str:
+    text = fake_gemini.requests[-1].body["contents"][0]["parts"][0]["text"]
+    token = text.split()[1]
+    assert token.startswith("[PERSON_")
+    return token
+
+
+@pytest.mark.parametrize("other_session", ["session-b", None], ids=["other-session", "no-session"])
+def test_token_from_another_session_is_not_restored(live_proxy, fake_gemini, other_session):
+    with live_proxy.client(**{"x-deid-session": "session-a"}) as client:
+        client.post(GENERATE, json=request_body()).raise_for_status()
+    token = minted_token(fake_gemini)
+    headers = {"x-deid-session": other_session} if other_session else {}
+
+    with live_proxy.client(**headers) as client:
+        answer = client.post(GENERATE, json=request_body(f"Who is {token}?")).json()
+
+    assert answer["candidates"][0]["content"]["parts"][0]["text"] == f"Who is {token}?"
+    assert "Gonzalez" not in json.dumps(answer)
+
+
+def test_same_session_keeps_tokens_across_requests(live_proxy, fake_gemini):
+    with live_proxy.client(**{"x-deid-session": "ward-7"}) as client:
+        client.post(GENERATE, json=request_body()).raise_for_status()
+        first = minted_token(fake_gemini)
+        answer = client.post(GENERATE, json=request_body("Any news on Maria Gonzalez?")).json()
+
+    assert first in fake_gemini.requests[-1].body["contents"][0]["parts"][0]["text"]
+    assert answer["candidates"][0]["content"]["parts"][0]["text"] == "Any news on Maria Gonzalez?"
+
+
+def test_session_survives_restart(tmp_path, shared_pipeline, fake_gemini):
+    settings = proxy_settings(tmp_path, fake_gemini.url)
+    for proxy in serve(settings, shared_pipeline):
+        with proxy.client(**{"x-deid-session": "long-stay"}) as client:
+            client.post(GENERATE, json=request_body()).raise_for_status()
+    token = minted_token(fake_gemini)
+
+    for proxy in serve(settings, shared_pipeline):
+        with proxy.client(**{"x-deid-session": "long-stay"}) as client:
+            answer = client.post(GENERATE, json=request_body(f"Update on {token}")).json()
+
+    assert answer["candidates"][0]["content"]["parts"][0]["text"] == "Update on Maria Gonzalez"
