@@ -1,0 +1,1 @@
+"""The benchmark suite: de-identification cost per document, proxy latency and streaming."""
