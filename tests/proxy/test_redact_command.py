@@ -8,6 +8,7 @@ import pytest
 
 from proxy import cli
 from tests.detectors.medgemma.fake_server import FakeChatServer, ScriptedReply
+from tests.detectors.medgemma.tiny_models import save_tiny_text_model
 from tests.proxy.conftest import free_port
 
 NOTE = (
@@ -126,3 +127,16 @@ def test_medgemma_server_down_fails_closed(tmp_path, capsys):
     assert status != 0
     assert out == ""
     assert "Bubba" not in err
+
+
+def test_tiny_local_model_keeps_presidio_findings(tmp_path, capsys):
+    model = save_tiny_text_model(tmp_path / "tiny-gemma3")
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"text": "Seen by Dr. Alice Wong, MRN 4839201."}) + "\n")
+
+    status, out, _ = run(capsys, "--jsonl", str(source), "--medgemma-model", str(model))
+
+    text = json.loads(out)["text"]
+    assert status == 0
+    assert "Alice Wong" not in text
+    assert "4839201" not in text
