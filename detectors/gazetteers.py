@@ -124,3 +124,14 @@ def cities() -> tuple[str, ...]:
 def facilities() -> tuple[str, ...]:
     """Hospital and health-system names that need no "Hospital" or "Clinic" after them."""
     return read_word_list("facilities.txt")
+
+
+@cache
+def countries() -> frozenset[str]:
+    """Lower-cased country names from Faker's en_US address provider, plus `regions()`.
+
+    Kept apart from `regions()` because some countries are also given names ("Chad",
+    "Jordan"), so only code that already knows it reads a place may use this list.
+    """
+    provider = importlib.import_module("faker.providers.address.en_US").Provider
+    return regions() | frozenset(str(country).lower() for country in provider.countries)

@@ -14,6 +14,11 @@ from detectors.findings import EntityType, Finding
 from detectors.gazetteers import regions
 from detectors.merge import merge_findings
 from detectors.ner_rules import findings_from_entities
+from detectors.recognizers.address_blocks import (
+    expand_address_blocks,
+    postal_codes_after_places,
+)
+from detectors.recognizers.addresses import ADDRESS_PATTERNS
 from detectors.recognizers.contact import CONTACT_PATTERNS
 from detectors.recognizers.dates import AGE_PATTERNS, DATE_PATTERNS
 from detectors.recognizers.identifiers import IDENTIFIER_PATTERNS
@@ -55,6 +60,7 @@ class PresidioDetector:
             + DATE_PATTERNS
             + AGE_PATTERNS
             + build_place_patterns()
+            + ADDRESS_PATTERNS
         )
         self._names = NameRules()
         self._phone = PhoneRecognizer(supported_regions=_PHONE_REGIONS)
@@ -76,6 +82,8 @@ class PresidioDetector:
         findings = list(findings_from_entities(text, entities, self._allow_list))
         findings.extend(self._rule_findings(text))
         findings = [finding for finding in findings if not self._allowed(text, finding)]
+        findings.extend(expand_address_blocks(text, findings))
+        findings.extend(postal_codes_after_places(text, findings))
         findings.extend(propagate_names(text, findings))
         findings.extend(self._deny_list.find(text))
         return merge_findings(_extend_to_word_ends(text, findings))

@@ -20,6 +20,7 @@ from typing import Any
 
 from detectors.errors import ConfigurationError
 from detectors.findings import Finding
+from proxy.safe_harbor import is_safe_harbor_value
 
 RedactBatch = Callable[[Sequence[str]], Sequence[tuple[str, Sequence[Finding]]]]
 
@@ -62,7 +63,11 @@ class TypeRecall:
 
 @dataclass(frozen=True, slots=True)
 class EvaluationReport:
-    """Every metric of one run; ratios are in [0, 1] and time in seconds."""
+    """Every metric of one run; ratios are in [0, 1] and time in seconds.
+
+    `safe_harbor_per_type` counts only gold values that are HIPAA Safe Harbor identifiers
+    under presidio-research's labels (see `proxy.safe_harbor`); it is empty for other corpora.
+    """
 
     documents: int
     gold_values: int
@@ -73,6 +78,7 @@ class EvaluationReport:
     phi_free_documents: int
     phi_free_changed: int
     seconds: float
+    safe_harbor_per_type: tuple[TypeRecall, ...] = ()
     leaked: tuple[str, ...] = field(default=(), repr=False)
 
     @property
@@ -97,6 +103,10 @@ class EvaluationReport:
             "recall_per_type": {
                 item.label: {"removed": item.removed, "total": item.total, "recall": item.recall}
                 for item in self.per_type
+            },
+            "safe_harbor_recall_per_type": {
+                item.label: {"removed": item.removed, "total": item.total, "recall": item.recall}
+                for item in self.safe_harbor_per_type
             },
             "span_recall": self.span_recall,
             "span_precision": self.span_precision,
@@ -198,6 +208,8 @@ class _Tally:
     def __init__(self) -> None:
         self.removed: dict[str, int] = defaultdict(int)
         self.total: dict[str, int] = defaultdict(int)
+        self.safe_harbor_removed: dict[str, int] = defaultdict(int)
+        self.safe_harbor_total: dict[str, int] = defaultdict(int)
         self.leaked: list[str] = []
         self.spans_hit = self.spans_total = 0
         self.findings_hit = self.findings_total = 0
@@ -208,11 +220,14 @@ class _Tally:
             self.phi_free += 1
             self.phi_free_changed += output != document.text
         for span in document.spans:
+            leaked = span.text in output
             self.total[span.label] += 1
-            if span.text in output:
+            self.removed[span.label] += not leaked
+            if leaked:
                 self.leaked.append(document.id)
-            else:
-                self.removed[span.label] += 1
+            if is_safe_harbor_value(span.label, span.text):
+                self.safe_harbor_total[span.label] += 1
+                self.safe_harbor_removed[span.label] += not leaked
             self.spans_total += 1
             self.spans_hit += any(_overlaps(span, finding) for finding in findings)
         self.findings_total += len(findings)
@@ -235,6 +250,10 @@ class _Tally:
             phi_free_documents=self.phi_free,
             phi_free_changed=self.phi_free_changed,
             seconds=seconds,
+            safe_harbor_per_type=tuple(
+                TypeRecall(label, self.safe_harbor_removed[label], self.safe_harbor_total[label])
+                for label in sorted(self.safe_harbor_total)
+            ),
             leaked=tuple(self.leaked),
         )
 

@@ -45,3 +45,17 @@ def alternation(words: str) -> str:
     items = sorted({word.strip() for word in words.split("|") if word.strip()}, key=len)
     escaped = [re.escape(item).replace(r"\ ", r"\s+") for item in reversed(items)]
     return "(?:" + "|".join(escaped) + ")"
+
+
+def _letter_class(predicate: Callable[[str], bool]) -> str:
+    """A character class of the Latin, Greek and Cyrillic letters that satisfy `predicate`."""
+    blocks = (range(0x41, 0x250), range(0x370, 0x400), range(0x400, 0x530))
+    letters = "".join(chr(code) for block in blocks for code in block if predicate(chr(code)))
+    return "[" + re.escape(letters) + "]"
+
+
+# Python's `re` has no \p{Lu}, so capitals and small letters outside ASCII ("Ø", "Ł", "Σ")
+# come from these generated classes. Text in other scripts is not covered.
+UPPER = _letter_class(lambda character: character.isalpha() and character.isupper())
+LOWER = _letter_class(lambda character: character.isalpha() and not character.isupper())
+LETTER = r"[^\W\d_]"

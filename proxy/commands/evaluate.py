@@ -14,7 +14,7 @@ from tqdm import tqdm
 from detectors.findings import Finding
 from proxy.commands.options import add_detection_options, configure_logging, settings_from
 from proxy.components import build_pipeline
-from proxy.evaluation import EvaluationReport, evaluate, load_documents
+from proxy.evaluation import EvaluationReport, TypeRecall, evaluate, load_documents
 
 
 def register(subparsers: Any) -> None:
@@ -72,9 +72,16 @@ def format_report(report: EvaluationReport) -> str:
         "",
         "recall per type",
     ]
-    width = max((len(item.label) for item in report.per_type), default=0)
-    lines.extend(
-        f"  {item.label:<{width}}  {item.recall:7.2%}  ({item.removed}/{item.total})"
-        for item in report.per_type
-    )
+    lines.extend(_type_lines(report.per_type))
+    if report.safe_harbor_per_type:
+        lines.extend(["", "Safe Harbor recall per type (identifier values only)"])
+        lines.extend(_type_lines(report.safe_harbor_per_type))
     return "\n".join(lines)
+
+
+def _type_lines(recalls: tuple[TypeRecall, ...]) -> list[str]:
+    width = max((len(item.label) for item in recalls), default=0)
+    return [
+        f"  {item.label:<{width}}  {item.recall:7.2%}  ({item.removed}/{item.total})"
+        for item in recalls
+    ]
