@@ -11,8 +11,9 @@ position the first alternative that matches wins, in this order:
    the surname "Davis" or the shifted date "03/20/2024"), exact case, longest first, and not
    inside a longer word.
 
-NOTE: a shifted date is restored only in the exact form the model received. A model that
-rewrites "03/20/2024" as "March 20, 2024" leaves it shifted.
+A shifted date with a year is also restored when the model rewrites it in another common
+format ("03/20/2024" as "March 20, 2024" or "2024-03-20"); the original date comes back in the
+model's format. NOTE: other rewritings ("the 20th", "Wednesday") stay shifted.
 
 A placeholder number is read whole and may not be followed by another digit, so `[PERSON_1]`
 never matches inside `[PERSON_10]`. Placeholders that are not in the session are left as they
@@ -33,12 +34,15 @@ returns for the whole response. Byte streams first go through `IncrementalUtf8De
 from __future__ import annotations
 
 import codecs
+import datetime
 import re
 import string
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from detectors.errors import RestoreError
+from detectors.findings import EntityType
+from policies.dates import Precision, parse_date
 from policies.session import SessionState, VaultEntry
 from policies.tokens import TOKEN_LABELS, TOKEN_PATTERN
 
@@ -186,6 +190,9 @@ class Restorer:
                 self._placeholders[(label, int(placeholder["number"]))] = entry
             elif entry.token:
                 self._literals[entry.token] = entry
+        for entry in list(self._literals.values()):
+            for variant in _date_variants(entry):
+                self._literals.setdefault(variant.token, variant)
 
         self._pattern = _build_pattern(labels, self._literals)
         self._label_prefixes = {
@@ -361,3 +368,34 @@ class IncrementalUtf8Decoder:
             raise RestoreError(
                 f"response stream is not valid UTF-8 ({error.reason} at byte {error.start})"
             ) from error
+
+
+# Formats a model commonly uses when it rewrites a date; each renders a `datetime.date`.
+_DATE_REWRITES: tuple[Callable[[datetime.date], str], ...] = (
+    lambda day: f"{day:%B} {day.day}, {day.year}",
+    lambda day: f"{day:%b} {day.day}, {day.year}",
+    lambda day: f"{day.day} {day:%B} {day.year}",
+    lambda day: f"{day.day} {day:%b} {day.year}",
+    lambda day: f"{day:%Y-%m-%d}",
+    lambda day: f"{day:%m/%d/%Y}",
+    lambda day: f"{day.month}/{day.day}/{day.year}",
+)
+
+
+def _date_variants(entry: VaultEntry) -> list[VaultEntry]:
+    """Return entries for other spellings of a shifted date that states its year."""
+    if entry.entity_type is not EntityType.DATE or entry.operator != "date_shift":
+        return []
+    reference = datetime.date.today()
+    shifted = parse_date(entry.token, reference)
+    original = parse_date(entry.original, reference)
+    if shifted is None or original is None or not (shifted.has_year and original.has_year):
+        return []
+    if shifted.precision is not Precision.DAY:
+        return []
+    return [
+        VaultEntry(
+            rewrite(shifted.value), rewrite(original.value), entry.entity_type, entry.operator
+        )
+        for rewrite in _DATE_REWRITES
+    ]

@@ -299,3 +299,22 @@ def test_utf8_decoder_rejects_invalid(data: bytes) -> None:
         decoder.finish()
     assert "ok" not in str(caught.value)
     assert "cut" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("Admitted March 20, 2024.", "Admitted March 14, 2024."),
+        ("Admitted 2024-03-20.", "Admitted 2024-03-14."),
+        ("Admitted 20 Mar 2024.", "Admitted 14 Mar 2024."),
+        ("Admitted 3/20/2024.", "Admitted 3/14/2024."),
+        ("Admitted 03/20/2024.", "Admitted 03/14/2024."),
+        ("Admitted March 21, 2024.", "Admitted March 21, 2024."),
+    ],
+    ids=["written", "iso", "day-month", "unpadded", "exact", "other-day-untouched"],
+)
+def test_rewritten_shifted_date_is_restored(answer, expected):
+    state = SessionState(tenant="t", session_id="s")
+    state.add_entry(VaultEntry("03/20/2024", "03/14/2024", EntityType.DATE, "date_shift"))
+
+    assert Restorer(state).restore(answer).text == expected
