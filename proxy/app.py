@@ -1,4 +1,4 @@
-"""The FastAPI application: routes, error answers, and start-up and shutdown."""
+"""The FastAPI application: routes, error responses, and start-up and shutdown."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def _warn_about_open_settings(components: Components) -> None:
             components.settings.port,
         )
     if not components.gateway.upstream.has_key:
-        logger.warning("GEMINI_API_KEY is not set: upstream calls will be answered with 401")
+        logger.warning("GEMINI_API_KEY is not set: upstream calls will get HTTP 401")
 
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
@@ -69,5 +69,5 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
-    # The default answer echoes the invalid input back, which may hold PHI.
+    # FastAPI's default response echoes the invalid input back, which may hold PHI.
     return JSONResponse(error_body(400, "invalid request"), status_code=400)

@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class RequestRecord:
-    """What one request did, filled in as it goes; only metadata, so it is safe to write out."""
+    """Metadata of one request, filled in while it is served; it holds no text, so it is safe to write out."""
 
     request_id: str
     route: str

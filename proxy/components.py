@@ -6,11 +6,11 @@ import logging
 from dataclasses import dataclass
 
 import anyio
-from detectors.presidio_detector import PresidioDetector
 
 from detectors.base import Detector
 from detectors.errors import ConfigurationError
 from detectors.medgemma import MedGemmaConfig, create_medgemma_detector
+from detectors.presidio_detector import PresidioDetector
 from detectors.spacy_pipeline import load_spacy_pipeline
 from policies.loader import load_policy, policy_digest
 from policies.schema import Policy
@@ -48,9 +48,9 @@ class Components:
 
 
 def build_pipeline(settings: Settings, policy: Policy | None = None) -> Pipeline:
-    """Load the policy and the detectors it asks for.
+    """Load the policy and build the detectors it enables.
 
-    Raises `ConfigurationError` when the policy asks for MedGemma and neither
+    Raises `ConfigurationError` when the policy enables MedGemma and neither
     DEID_MEDGEMMA_MODEL nor DEID_MEDGEMMA_URL is set.
     """
     policy = policy or load_policy(settings.policy)

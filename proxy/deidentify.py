@@ -1,6 +1,6 @@
 """De-identifying one Gemini request body, synchronously: shared by the server and middleware.
 
-Detection needs no session, so it runs before the session lock is taken; the policy step and
+Detection needs no session, so it runs before the session lock is taken. The policy step and
 the vault write run under the lock, so concurrent requests of one session mint consistent
 tokens. Every failure raises before anything could be forwarded.
 """
@@ -25,7 +25,7 @@ from proxy.vault.base import VaultBackend
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """Who sent the request: the tenant of its key and the session it names, if any."""
+    """The sender of a request: the tenant of its key and the session it names, if any."""
 
     tenant: str
     session_id: str | None
@@ -33,7 +33,7 @@ class Caller:
 
 @dataclass(frozen=True, slots=True)
 class DeidentifiedRequest:
-    """A request body safe to forward, and the restorer for its answer."""
+    """A request body safe to forward, and the restorer for its response."""
 
     body: JsonObject
     restorer: Restorer

@@ -1,4 +1,4 @@
-"""The gateway: de-identify a Gemini request, forward it, re-identify the answer.
+"""The gateway: de-identify a Gemini request, forward it, re-identify the response.
 
 Everything that can fail before forwarding (detection, the policy step, the vault) runs
 before the upstream is called, so a failure forwards nothing. Re-exports `Caller` for routes.
@@ -66,7 +66,7 @@ class Gateway:
     async def generate(
         self, path: str, api_version: str, request: DeidentifiedRequest, record: RequestRecord
     ) -> JsonObject:
-        """Forward a de-identified generateContent request and restore the whole answer."""
+        """Forward a de-identified generateContent request and restore the whole response."""
         answer = await self._call("post", path, request.body, api_version, request, record)
         started = time.perf_counter()
         counts = restore_response(answer, request.restorer)
@@ -81,7 +81,7 @@ class Gateway:
     async def count_tokens(
         self, path: str, api_version: str, request: DeidentifiedRequest, record: RequestRecord
     ) -> JsonObject:
-        """Forward a de-identified countTokens request; the answer carries no text."""
+        """Forward a de-identified countTokens request; the response carries no text."""
         return await self._call("post", path, request.body, api_version, request, record)
 
     async def stream(

@@ -1,4 +1,4 @@
-"""Where text lives in Gemini REST bodies, and where it must not be forwarded unseen.
+"""Locations of text in Gemini REST bodies, and of parts that must not be forwarded unseen.
 
 Requests and responses are handled as raw JSON, not as SDK models, so that fields this
 proxy does not know (new API features) pass through unchanged. The REST API accepts both the

@@ -1,4 +1,4 @@
-"""Errors as HTTP answers, in the JSON shape Gemini uses: {"error": {code, message, status}}.
+"""Errors as HTTP responses, in the JSON shape Gemini uses: {"error": {code, message, status}}.
 
 Messages come from this project's own exceptions, which carry metadata only. Failures inside
 the de-identification path get one generic message, because their details help no client and
@@ -67,7 +67,7 @@ def status_and_message(error: BaseException) -> tuple[int, str]:
 
 
 def error_response(error: BaseException, request_id: str) -> JSONResponse:
-    """Build the JSON answer for an exception raised while serving a request."""
+    """Build the JSON response for an exception raised while serving a request."""
     if isinstance(error, UpstreamStatusError) and isinstance(error.body, dict) and error.body:
         return JSONResponse(error.body, status_code=error.status_code, headers=_id(request_id))
     status, message = status_and_message(error)

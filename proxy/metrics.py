@@ -9,7 +9,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 
 from proxy.audit import RequestRecord
 
-# Upper bounds in seconds, from sub-millisecond policy steps to slow upstream answers.
+# Upper bounds in seconds, from sub-millisecond policy steps to slow upstream responses.
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 
 

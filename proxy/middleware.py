@@ -2,7 +2,7 @@
 
 `DeidentifyingClient` wraps a `google.genai.Client`. It exposes the SDK's own `models`,
 `chats` and `aio` objects, built on an API client that de-identifies every request body
-before the SDK sends it and restores every answer body before the SDK parses it. So each call
+before the SDK sends it and restores every response body before the SDK parses it. So each call
 keeps the SDK's signature and return type (`GenerateContentResponse`, `Chat`, ...) and uses the
 same pipeline, policy and vault as the server.
 

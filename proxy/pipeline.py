@@ -1,6 +1,6 @@
 """The de-identification pipeline: detectors, then the policy, inside one vault session.
 
-Detection needs no session, so it runs before the session lock is taken; the policy step and
+Detection needs no session, so it runs before the session lock is taken. The policy step and
 the vault write run under it, so that concurrent requests of one session mint consistent tokens.
 """
 
@@ -79,7 +79,7 @@ class Pipeline:
     ) -> list[RedactedText]:
         """Apply the policy to the texts of one request in one session.
 
-        Values the session already knows are replaced wherever they occur, so earlier turns
+        Values the session already contains are replaced wherever they occur, so earlier turns
         stay consistent even where a detector misses one. The returned findings are those
         that were replaced. Raises `DeidentificationError` (or `DetectionError` from a
         second look) on failure.

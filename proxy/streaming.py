@@ -1,4 +1,4 @@
-"""Re-identification of streamed answers, chunk by chunk, and the two stream encodings.
+"""Re-identification of streamed responses, chunk by chunk, and the two stream encodings.
 
 Each candidate's text is one stream of its own: a token split across chunks is restored when
 its end arrives, and only the text that could still be the start of a token is held back.
@@ -15,7 +15,7 @@ from proxy.restore import RestoreCounts, Restorer, StreamRestorer
 
 
 class StreamRestoration:
-    """Restores the chunks of one streamed answer in order."""
+    """Restores the chunks of one streamed response in order."""
 
     def __init__(self, restorer: Restorer) -> None:
         self._restorer = restorer
@@ -73,7 +73,7 @@ class StreamRestoration:
 
 
 def restore_response(body: JsonObject, restorer: Restorer) -> RestoreCounts:
-    """Restore every text of a whole answer in place and return the integrity counts."""
+    """Restore every text of a whole response in place and return the integrity counts."""
     counts = RestoreCounts(restored=0, unknown=0, altered=0)
     for _, slot in response_text_slots(body):
         result = restorer.restore(slot.read())

@@ -1,7 +1,7 @@
 """The upstream Gemini API, reached through the google-genai SDK's HTTP client.
 
 Bodies go through the SDK's raw request methods (`BaseApiClient.async_request` and
-`async_request_streamed`, google-genai 3.x) rather than its typed `models` calls: the typed
+`async_request_streamed`, google-genai 3.x) rather than its typed `models` calls. The typed
 calls rebuild bodies from SDK models, which would drop fields the SDK version does not know yet
 and change what the client sent. The SDK still owns the base URL, API version, key header
 (`x-goog-api-key`) and transport, which later also carries Vertex AI.
@@ -42,7 +42,7 @@ class Upstream(Protocol):
     async def call(
         self, method: str, path: str, body: JsonObject | None, api_version: str
     ) -> JsonObject:
-        """Send one request and return the decoded JSON answer."""
+        """Send one request and return the decoded JSON response."""
         ...
 
     def stream(self, path: str, body: JsonObject, api_version: str) -> AsyncIterator[JsonObject]:
@@ -63,7 +63,7 @@ class GeminiUpstream:
     """Gemini's REST API through a google-genai client with an explicit timeout.
 
     Without an API key every call raises `MissingUpstreamKeyError`, so the proxy can start
-    and answer health checks while telling clients which variable to set.
+    and serve health checks while telling clients which variable to set.
     """
 
     def __init__(self, base_url: str, api_key: SecretStr | None, timeout_seconds: float) -> None:
@@ -83,7 +83,7 @@ class GeminiUpstream:
     async def call(
         self, method: str, path: str, body: JsonObject | None, api_version: str
     ) -> JsonObject:
-        """Send one request and return the decoded JSON answer; errors become `UpstreamError`s."""
+        """Send one request and return the decoded JSON response; errors become `UpstreamError`s."""
         client = self._require_client()
         options = genai_types.HttpOptions(api_version=api_version)
         try:
@@ -138,7 +138,7 @@ def _translate(error: Exception) -> UpstreamError:
         body = error.details if isinstance(error.details, dict) else {}
         return UpstreamStatusError(error.code or 502, body)
     if isinstance(error, httpx2.TimeoutException):
-        return UpstreamTimeoutError("upstream did not answer within the timeout")
+        return UpstreamTimeoutError("upstream did not respond within the timeout")
     if isinstance(error, httpx2.TransportError):
         return UpstreamError(f"upstream could not be reached ({type(error).__name__})")
     return UpstreamError(f"upstream call failed ({type(error).__name__})")

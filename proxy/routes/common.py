@@ -1,4 +1,4 @@
-"""What every route does around its work: error answers, the audit line and the log line."""
+"""What every route does around its work: error responses, the audit line and the log line."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ logger = logging.getLogger(__name__)
 async def guarded(
     request: Request, record: RequestRecord, work: Callable[[], Awaitable[Response]]
 ) -> Response:
-    """Run a route's work; turn any exception into a safe error answer and audit the request.
+    """Run a route's work; turn any exception into a safe error response and audit the request.
 
-    A streaming answer is audited when its stream ends, by the stream itself.
+    A streaming response is audited when its stream ends, by the stream itself.
     """
     try:
         response = await work()

@@ -91,7 +91,7 @@ def _check_version(api_version: str) -> None:
 
 
 class AuditedStreamingResponse(StreamingResponse):
-    """A streaming answer that writes its own audit line when the stream ends."""
+    """A streaming response that writes its own audit line when the stream ends."""
 
     audits_itself = True
 

@@ -17,7 +17,7 @@ router = APIRouter()
 
 @router.get("/healthz")
 async def healthz() -> Response:
-    """Alive: the process answers HTTP."""
+    """Liveness: the process serves HTTP."""
     return JSONResponse({"status": "ok"})
 
 
