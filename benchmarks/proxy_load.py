@@ -37,7 +37,7 @@ PROMPT = (
     "outpatient stress test and a lipid panel."
 )
 STARTUP_TIMEOUT_SECONDS = 120.0
-# Backlog for the fake server's listening socket; the standard library's default of 5 drops
+# Backlog for the fake server's listening socket. The standard library's default of 5 drops
 # connections when 16 clients connect at once, and each drop costs a 1 s SYN retransmit.
 FAKE_BACKLOG = 128
 
@@ -67,7 +67,7 @@ class ProxyLatency:
 
 @dataclass(frozen=True)
 class StreamTiming:
-    """Time to first byte and chunk spacing of streamed answers, direct and proxied."""
+    """Time to first byte and chunk spacing of streamed responses, direct and proxied."""
 
     chunks: int
     direct_first_byte: Summary
@@ -99,10 +99,10 @@ class RunningProxy:
 
 
 def tune_fake_for_load(fake: FakeGemini) -> None:
-    """Make the fake upstream answer without artificial delays under load.
+    """Make the fake upstream respond without artificial delays under load.
 
     The fake writes headers and body in separate sends, so without TCP_NODELAY Nagle's
-    algorithm and delayed ACKs add about 40 ms to every answer on Linux loopback, on the
+    algorithm and delayed ACKs add about 40 ms to every response on Linux loopback, on the
     direct and the proxied path alike. A larger backlog avoids dropped connections.
     """
     fake.server.RequestHandlerClass.disable_nagle_algorithm = True  # type: ignore[attr-defined]
@@ -178,10 +178,10 @@ async def _post_series(
         async def one() -> None:
             async with gate:
                 started = time.perf_counter()
-                answer = await client.post(url, json=body)
+                response = await client.post(url, json=body)
                 seconds.append(time.perf_counter() - started)
-            if answer.status_code != 200:
-                raise RuntimeError(f"POST {url} returned status {answer.status_code}")
+            if response.status_code != 200:
+                raise RuntimeError(f"POST {url} returned status {response.status_code}")
 
         started = time.perf_counter()
         await asyncio.gather(*(one() for _ in range(count)))
@@ -224,10 +224,10 @@ async def _stream_once(client: httpx.AsyncClient, url: str, body: dict[str, Any]
     """Return the arrival time of each server-sent event, in seconds after the request."""
     arrivals: list[float] = []
     started = time.perf_counter()
-    async with client.stream("POST", url, json=body) as answer:
-        if answer.status_code != 200:
-            raise RuntimeError(f"POST {url} returned status {answer.status_code}")
-        async for line in answer.aiter_lines():
+    async with client.stream("POST", url, json=body) as response:
+        if response.status_code != 200:
+            raise RuntimeError(f"POST {url} returned status {response.status_code}")
+        async for line in response.aiter_lines():
             if line.startswith("data:"):
                 arrivals.append(time.perf_counter() - started)
     return arrivals
@@ -267,5 +267,5 @@ def _per_chunk_ms(series: Sequence[Sequence[float]]) -> float:
         if len(arrivals) > 1
     )
     if not spacings:
-        raise RuntimeError("no streamed answer had more than one chunk")
+        raise RuntimeError("no streamed response had more than one chunk")
     return round(spacings[len(spacings) // 2], 4)

@@ -18,7 +18,7 @@ END_MARKER = "<!-- performance:end -->"
 
 @dataclass(frozen=True)
 class Machine:
-    """Where and with what the run happened."""
+    """The machine and the software versions of one run."""
 
     cpus: int
     platform: str

@@ -184,11 +184,11 @@ def _growth(corpora: Sequence[CorpusTiming]) -> float | None:
 def _command_line(argv: Sequence[str] | None) -> str:
     """Return the command as run, with data files named by their file name only."""
     words = list(sys.argv[1:] if argv is None else argv)
-    shown = [
+    display_words = [
         Path(word).name if index and words[index - 1] in ("--asq-phi", "--output") else word
         for index, word in enumerate(words)
     ]
-    return shlex.join([".venv/bin/python", "-m", "benchmarks.run", *shown])
+    return shlex.join([".venv/bin/python", "-m", "benchmarks.run", *display_words])
 
 
 def _write_results(run: BenchmarkRun, output: Path | None) -> None:
