@@ -85,7 +85,12 @@ def postal_codes_after_places(text: str, findings: Iterable[Finding]) -> list[Fi
 
 
 def _lines(text: str) -> list[_Line]:
-    return [_Line(match.start(), match.end()) for match in re.finditer(r"[^\n]*", text)]
+    lines = []
+    start = 0
+    for part in text.split("\n"):
+        lines.append(_Line(start, start + len(part)))
+        start += len(part) + 1
+    return lines
 
 
 def _line_index(lines: list[_Line], position: int) -> int:

@@ -66,7 +66,7 @@ _MILITARY_POST = r"\b(?i:apo|fpo|dpo)\s+(?i:aa|ae|ap)\s+\d{5}\b"
 # "the corner of 5th Avenue and Pine St": both streets name a place.
 _CORNER = (
     r"\b(?i:corner\s+of)\s+(?P<value>(?!(?i:the|his|her|my|their|your|its|left|right)\b)"
-    r"[^\n.,;:!?{}]{2,60}?\s+(?i:and|&)\s+[^\n,;:!?{}]{2,50}?)(?=\s*(?:[.,;:!?]\s|[.,;:!?]?$|\n))"
+    r"[^\n,;:!?{}]{2,60}?\s+(?i:and|&)\s+[^\n,;:!?{}]{2,50}?)(?=\s*(?:[.,;:!?]\s|[.,;:!?]?$|\n))"
 )
 
 # A value introduced as an address that starts with a house number, up to the end of its

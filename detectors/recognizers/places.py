@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from detectors.findings import EntityType
 from detectors.gazetteers import cities, facilities
-from detectors.recognizers.patterns import ValuePattern
+from detectors.recognizers.patterns import UPPER, ValuePattern
 
 _STREET_SUFFIX = (
     "street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|way|place|pl|"
     "terrace|ter|circle|cir|parkway|pkwy|highway|hwy|square|sq|trail|trl|loop|path|pike|row|"
-    "alley|plaza|crescent|close|expressway|freeway|turnpike|route|rte"
+    "alley|plaza|crescent|close|expressway|freeway|turnpike|route|rte|str"
 )
 _CAPITALISED = r"[A-Z][A-Za-z'’.\-]*"
 _NUMBERED_STREET = r"\d{1,3}(?:st|nd|rd|th)"
@@ -20,11 +22,11 @@ _UNIT = (
 )
 
 _STREET = (
-    rf"\b\d{{1,6}}[A-Z]?(?:-\d{{1,4}})?\s+(?:[NSEW]\.?\s+|(?:North|South|East|West)\s+)?"
+    rf"\b(?:\d{{1,6}}\s+)?\d{{1,6}}[A-Z]?(?:-\d{{1,4}})?\s+(?:[NSEW]\.?\s+|(?:North|South|East|West)\s+)?"
     rf"(?:(?:{_CAPITALISED}|{_NUMBERED_STREET})\s+){{1,4}}(?i:{_STREET_SUFFIX})\b\.?"
     rf"(?:,?\s*(?i:{_UNIT}))?"
 )
-_PO_BOX = r"\b(?i:p\.?\s?o\.?\s+box|post\s+office\s+box)\s+\d{1,6}\b"
+_PO_BOX = r"\b(?i:p\.?\s?o\.?\s+box|post\s+office\s+box|postbox|post\s+box)\s+\d{1,6}\b"
 _UNIT_ALONE = r"\b(?i:apt|apartment|unit|suite|ste)\.?\s*#?\s*[A-Z0-9\-]*\d[A-Z0-9\-]*\b"
 
 _STATE_CODES = (
@@ -66,6 +68,25 @@ _LEADING_FACILITY = (
     r"\b(?:Memorial|General|Regional|Community|University|Children's|Children’s|Veterans)\s+"
     r"(?:[A-Z][A-Za-z'’\-]+\s+){0,3}(?i:hospital|medical center|health|clinic|[A-Z][A-Za-z'’\-]+)"
 )
+
+
+# A capitalised place after a verb of travel or residence: "flew to Tromsø", "grew up in
+# ESPOO", "Where: Novo mesto Country Club".
+_PLACE_WORD = rf"{UPPER}[\w'’\-]*"
+_PLACE_AFTER_TRAVEL = (
+    r"\b(?i:flew|flown|flying|drove|arrived|returned|moved(?:\s+here)?|grew\s+up|based|"
+    r"lives|living|resides|i'm|i\s+am|we're|we\s+are|home\s+(?:city|town)|where\s*:)"
+    rf"\s+(?i:in|to|at|from|of)?\s*(?P<value>{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,2}})"
+)
+# Capitals alone below this length are mostly ward and unit abbreviations ("PACU", "MICU").
+_MIN_CAPITALS_PLACE = 5
+
+
+def _is_place_name(match: re.Match[str]) -> bool:
+    value = match.group("value")
+    if value.lower() in STOP_WORDS:
+        return False
+    return not value.isupper() or len(value) >= _MIN_CAPITALS_PLACE
 
 
 def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
@@ -142,6 +163,13 @@ def build_place_patterns() -> tuple[ValuePattern, ...]:
                 r"(?:\s+(?i:county|parish|township))?"
             ),
             0.6,
+        ),
+        ValuePattern(
+            "place_after_travel",
+            EntityType.LOCATION,
+            re.compile(_PLACE_AFTER_TRAVEL),
+            0.6,
+            _is_place_name,
         ),
         ValuePattern(
             "county",
