@@ -88,6 +88,34 @@ _POSTAL_LABELLED = (
     rf"(?:\s+(?i:is|was))?\s*[:#]?\s*(?P<value>{POSTAL_CODE})(?![\w\-])"
 )
 
+# "in Aarhus 8000", "in Quinta de São Tiago 1421": a place and its postal code after a
+# preposition. The place's words are capitalised, apart from particles such as "de".
+_PLACE_WORD = rf"{UPPER}[\w'’\-]*"
+# Words that number things other than places: "in Room 1234", "in Study 3001".
+_NUMBERED_NOUN = (
+    r"(?i:room|rm|bed|bay|ward|unit|suite|floor|level|building|bldg|apt|apartment|box|lot|"
+    r"batch|version|protocol|study|trial|grade|stage|type|class|section|part|phase|cycle|"
+    r"day|week|month|year|page|table|figure|chapter|order|item|model|series|code)\b"
+)
+_PLACE = rf"(?!{_NUMBERED_NOUN}){_PLACE_WORD}(?:\s+(?:(?:de|da|do|del|di|la|le|van|von|der|den|am|an|nad|pod)\s+)?{_PLACE_WORD}){{0,3}}"
+
+
+def _place_then_postal(value: str) -> re.Pattern[str]:
+    """Compile the place-then-postal-code form with `value` naming "place" or "postal"."""
+    place = "value" if value == "place" else "place"
+    postal = "value" if value == "postal" else "postal"
+    return re.compile(
+        rf"\b(?i:in|at|near|from)\s+(?P<{place}>{_PLACE})\s+(?P<{postal}>{POSTAL_CODE})"
+        r"(?![\w\-/.%]|\s*(?i:mg|ml|kg|g|mm|cm|units?)\b)"
+    )
+
+
+def _postal_not_year(match: re.Match[str]) -> bool:
+    """Reject a four-digit year ("in Boston 2019") and three-digit numbers."""
+    postal = match.group("postal") if "postal" in match.re.groupindex else match.group("value")
+    return len(postal) > 3 and re.fullmatch(r"(?:19|20)\d{2}", postal) is None
+
+
 ADDRESS_PATTERNS = (
     ValuePattern(
         "street_prefix_first", EntityType.STREET_ADDRESS, re.compile(_STREET_PREFIX_FIRST), 0.8
@@ -106,4 +134,18 @@ ADDRESS_PATTERNS = (
     ValuePattern("street_corner", EntityType.STREET_ADDRESS, re.compile(_CORNER), 0.75),
     ValuePattern("cued_address", EntityType.STREET_ADDRESS, re.compile(_CUED_ADDRESS), 0.8),
     ValuePattern("postal_labelled", EntityType.ZIP_CODE, re.compile(_POSTAL_LABELLED), 0.9),
+    ValuePattern(
+        "postal_after_place",
+        EntityType.ZIP_CODE,
+        _place_then_postal("postal"),
+        0.7,
+        _postal_not_year,
+    ),
+    ValuePattern(
+        "place_before_postal",
+        EntityType.LOCATION,
+        _place_then_postal("place"),
+        0.7,
+        _postal_not_year,
+    ),
 )

@@ -22,8 +22,12 @@ _INTERNATIONAL = rf"\+\d{{1,3}}(?:[\s.{_DASH}]?\(?\d{{1,4}}\)?){{2,5}}{_EXTENSIO
 # A bare run of digits is a phone number only right after a phone label ("Ph:6175550199").
 _PHONE_LABEL = (
     r"(?:ph|phones?|tel|telephone|cell|cellphone|mobile|mob|pager|beeper|home|work|office|"
-    r"callback|call\s+back|contacts?|reach(?:ed)?\s+at|call|text|whatsapp|numbers?|#)"
+    r"callback|call\s+back|contacts?|reach(?:ed)?\s+at|call|text|whatsapp|numbers?|#|"
+    r"(?:call|text|ring|reach|contact)\s+(?:me|us|him|her|them)\s+(?:on|at)|"
+    r"answering\s+at|messages?\s+(?:to|at|on)|registered)"
 )
+# The kind of line written after a number in signatures: "416 60 039 office".
+_LINE_KIND = r"(?:office|fax|mobile|cell|home|work|desk|direct|landline)"
 _LABELLED_DIGITS = rf"(?:\+?\d[\d\s.{_DASH}()]{{5,16}}\d){_EXTENSION}"
 
 
@@ -66,6 +70,20 @@ PHONE_PATTERNS = (
             re.IGNORECASE,
         ),
         0.7,
+    ),
+)
+
+PHONE_PATTERNS += (
+    ValuePattern(
+        "phone_before_kind",
+        EntityType.PHONE_NUMBER,
+        re.compile(
+            rf"(?<![\w/.{_DASH}])(?P<value>\+?\(?\d[\d\s.{_DASH}()]{{5,16}}\d)"
+            rf"[ \t]*[{_DASH}]?[ \t]*{_LINE_KIND}\b",
+            re.IGNORECASE,
+        ),
+        0.75,
+        _phone_digit_count,
     ),
 )
 
