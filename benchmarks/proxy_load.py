@@ -40,6 +40,8 @@ STARTUP_TIMEOUT_SECONDS = 120.0
 # Backlog for the fake server's listening socket. The standard library's default of 5 drops
 # connections when 16 clients connect at once, and each drop costs a 1 s SYN retransmit.
 FAKE_BACKLOG = 128
+# Direct and proxied requests alternate in this many rounds per concurrency level.
+LATENCY_ROUNDS = 5
 
 
 @dataclass(frozen=True)
@@ -165,13 +167,26 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def _post_series(
-    url: str, body: dict[str, Any], count: int, concurrency: int
-) -> LatencySeries:
+@dataclass
+class _Samples:
+    """Raw timings of requests sent in rounds: durations, request ids and time under load."""
+
+    seconds: list[float]
+    request_ids: list[str]
+    elapsed: float = 0.0
+
+    def series(self, concurrency: int) -> LatencySeries:
+        count = len(self.seconds)
+        rate = round(count / self.elapsed, 1)
+        return LatencySeries(concurrency, count, rate, summarize(self.seconds))
+
+
+async def _post_round(
+    url: str, body: dict[str, Any], count: int, concurrency: int, samples: _Samples
+) -> None:
     """Send `count` identical POSTs with at most `concurrency` in flight; raise on non-200."""
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     gate = asyncio.Semaphore(concurrency)
-    seconds: list[float] = []
 
     async with httpx.AsyncClient(limits=limits, timeout=120) as client:
 
@@ -179,45 +194,63 @@ async def _post_series(
             async with gate:
                 started = time.perf_counter()
                 response = await client.post(url, json=body)
-                seconds.append(time.perf_counter() - started)
+                samples.seconds.append(time.perf_counter() - started)
             if response.status_code != 200:
                 raise RuntimeError(f"POST {url} returned status {response.status_code}")
+            samples.request_ids.append(response.headers.get("x-request-id", ""))
 
         started = time.perf_counter()
         await asyncio.gather(*(one() for _ in range(count)))
-        elapsed = time.perf_counter() - started
-
-    return LatencySeries(concurrency, count, round(count / elapsed, 1), summarize(seconds))
+        samples.elapsed += time.perf_counter() - started
 
 
 def measure_latency(
     fake: FakeGemini, proxy: RunningProxy, count: int, concurrency: int
 ) -> ProxyLatency:
-    """Time `count` generateContent calls directly and through the proxy at one concurrency."""
+    """Time `count` generateContent calls directly and through the proxy at one concurrency.
+
+    The two paths alternate in rounds of `LATENCY_ROUNDS` parts, so that a change in
+    background load falls on both. The overhead pairs each proxied request with its own
+    de-identification time from the audit log.
+    """
     body = request_body()
-    asyncio.run(_post_series(fake.url + GENERATE_PATH, body, max(concurrency, 4), concurrency))
-    direct = asyncio.run(_post_series(fake.url + GENERATE_PATH, body, count, concurrency))
+    warmup = _Samples([], [])
+    asyncio.run(_post_round(fake.url + GENERATE_PATH, body, concurrency, concurrency, warmup))
+    asyncio.run(_post_round(proxy.url + GENERATE_PATH, body, concurrency, concurrency, warmup))
 
-    asyncio.run(_post_series(proxy.url + GENERATE_PATH, body, max(concurrency, 4), concurrency))
-    seen = len(proxy.audit_lines())
-    proxied = asyncio.run(_post_series(proxy.url + GENERATE_PATH, body, count, concurrency))
-    deid = summarize(_deidentification_seconds(proxy.audit_lines()[seen:]))
+    direct, proxied = _Samples([], []), _Samples([], [])
+    per_round = max(count // LATENCY_ROUNDS, concurrency)
+    for _ in range(LATENCY_ROUNDS):
+        asyncio.run(_post_round(fake.url + GENERATE_PATH, body, per_round, concurrency, direct))
+        asyncio.run(_post_round(proxy.url + GENERATE_PATH, body, per_round, concurrency, proxied))
 
-    added_p50 = proxied.latency.median_ms - direct.latency.median_ms
+    deid_by_id = _deidentification_seconds(proxy.audit_lines())
+    deid = [deid_by_id[request_id] for request_id in proxied.request_ids]
+    beyond = [total - part for total, part in zip(proxied.seconds, deid, strict=True)]
+    direct_series, proxied_series = direct.series(concurrency), proxied.series(concurrency)
     return ProxyLatency(
         concurrency=concurrency,
-        direct=direct,
-        proxied=proxied,
-        deidentification=deid,
-        added_p50_ms=round(added_p50, 3),
-        added_p95_ms=round(proxied.latency.p95_ms - direct.latency.p95_ms, 3),
-        overhead_beyond_deid_p50_ms=round(added_p50 - deid.median_ms, 3),
+        direct=direct_series,
+        proxied=proxied_series,
+        deidentification=summarize(deid),
+        added_p50_ms=round(proxied_series.latency.median_ms - direct_series.latency.median_ms, 3),
+        added_p95_ms=round(proxied_series.latency.p95_ms - direct_series.latency.p95_ms, 3),
+        overhead_beyond_deid_p50_ms=round(
+            summarize(beyond).median_ms - direct_series.latency.median_ms, 3
+        ),
     )
 
 
-def _deidentification_seconds(lines: Sequence[dict[str, Any]]) -> list[float]:
-    stages = [line["latency_ms"] for line in lines if line.get("status") == 200]
-    return [(stage.get("detection", 0.0) + stage.get("policy", 0.0)) / 1000 for stage in stages]
+def _deidentification_seconds(lines: Sequence[dict[str, Any]]) -> dict[str, float]:
+    """Map each successful request id to its detection plus policy time, in seconds."""
+    return {
+        line["request_id"]: (
+            line["latency_ms"].get("detection", 0.0) + line["latency_ms"].get("policy", 0.0)
+        )
+        / 1000
+        for line in lines
+        if line.get("status") == 200
+    }
 
 
 async def _stream_once(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> list[float]:

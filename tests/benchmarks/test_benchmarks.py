@@ -146,15 +146,16 @@ def test_proxy_measurements_render(
 ) -> None:
     fake, proxy = fake_and_proxy
 
-    latency = [measure_latency(fake, proxy, 4, concurrency) for concurrency in (1, 2)]
+    latency = [measure_latency(fake, proxy, 10, concurrency) for concurrency in (1, 2)]
     streaming = measure_streaming(fake, proxy, 2)
     proxy_run = ProxyRun(latency, streaming, 1.0, proxy.memory_kib("VmHWM") / 1024)
     timing = time_corpus("tiny", ["Call Ann Lee at 555-201-3344."], systems, warmup=0)
     run = BenchmarkRun("2026-01-01", "python -m benchmarks.run", MACHINE, [timing], None, proxy_run)
     section = render_section(run)
 
-    assert [item.proxied.requests for item in latency] == [4, 4]
-    assert all(item.deidentification.count == 4 for item in latency)
+    assert [item.proxied.requests for item in latency] == [10, 10]
+    assert [item.direct.requests for item in latency] == [10, 10]
+    assert all(item.deidentification.count == 10 for item in latency)
     assert streaming.chunks > 1
     assert proxy_run.peak_rss_mib > 0
     assert section.startswith("## Performance")
