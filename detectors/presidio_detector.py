@@ -16,6 +16,7 @@ from detectors.merge import merge_findings
 from detectors.ner_rules import findings_from_entities
 from detectors.recognizers.address_blocks import (
     expand_address_blocks,
+    places_above_countries,
     postal_codes_after_places,
 )
 from detectors.recognizers.addresses import ADDRESS_PATTERNS
@@ -83,6 +84,7 @@ class PresidioDetector:
         findings.extend(self._rule_findings(text))
         findings = [finding for finding in findings if not self._allowed(text, finding)]
         findings.extend(expand_address_blocks(text, findings))
+        findings.extend(places_above_countries(text))
         findings.extend(postal_codes_after_places(text, findings))
         findings.extend(propagate_names(text, findings))
         findings.extend(self._deny_list.find(text))

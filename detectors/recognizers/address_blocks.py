@@ -66,6 +66,33 @@ def expand_address_blocks(text: str, findings: Iterable[Finding]) -> list[Findin
     return found
 
 
+def places_above_countries(text: str) -> list[Finding]:
+    """Return the short line above a line that names only a country ("ALFRICK / United Kingdom").
+
+    The line must be at most three words without digits or a label, so headings such as
+    "Travel history:" stay.
+    """
+    lines = _lines(text)
+    found = []
+    previous: tuple[int, str] | None = None
+    for line in lines:
+        offset, content = _content(text, line)
+        if not content:
+            continue
+        is_country = content.lower() in countries()
+        if is_country and previous is not None and _is_place_line(previous[1]):
+            found.append(_finding(EntityType.LOCATION, previous[0], previous[0] + len(previous[1])))
+        previous = (offset, content)
+    return found
+
+
+def _is_place_line(content: str) -> bool:
+    words = content.split()
+    if not 1 <= len(words) <= 3 or words[0].lower() in STOP_WORDS:
+        return False
+    return content[0].isupper() and not any(character.isdigit() or character == ":" for character in content)
+
+
 def postal_codes_after_places(text: str, findings: Iterable[Finding]) -> list[Finding]:
     """Return a ZIP_CODE finding for a postal code written right after a found place name.
 

@@ -39,7 +39,7 @@ def _phone_digit_count(match: re.Match[str]) -> bool:
     )
 
 
-PHONE_PATTERNS = (
+PHONE_PATTERNS: tuple[ValuePattern, ...] = (
     ValuePattern(
         "phone_nanp", EntityType.PHONE_NUMBER, re.compile(rf"(?<![\w/]){_NANP}(?![\w/])"), 0.85
     ),

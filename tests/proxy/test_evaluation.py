@@ -11,6 +11,7 @@ import pytest
 from detectors.errors import ConfigurationError
 from detectors.findings import EntityType, Finding
 from proxy.evaluation import evaluate, load_documents
+from proxy.safe_harbor import is_safe_harbor_value
 
 
 def _write(path: Path, records: list[dict[str, object]]) -> Path:
@@ -103,3 +104,24 @@ def test_metrics_count_leaks_and_changes(tmp_path: Path) -> None:
     assert report.span_precision == 0.5
     assert report.over_redaction == 0.5
     assert report.as_json()["recall_per_type"]["NAME"]["total"] == 2
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "expected"),
+    [
+        ("GPE", "Tromsø", True),
+        ("GPE", "Norway", False),
+        ("GPE", "Cyprus (Greek)", False),
+        ("GPE", "SK", False),
+        ("DATE_TIME", "1971", False),
+        ("DATE_TIME", "3/14/1961", True),
+        ("DATE_TIME", "Tuesday", True),
+        ("AGE", "89", False),
+        ("AGE", "93", True),
+        ("ORGANIZATION", "Acme Clinic", False),
+        ("PERSON", "Ann Lee", True),
+        ("NAME", "Ann Lee", False),
+    ],
+)
+def test_safe_harbor_value_filter(label: str, value: str, expected: bool) -> None:
+    assert is_safe_harbor_value(label, value) is expected
