@@ -135,7 +135,7 @@ def _content(text: str, line: _Line) -> tuple[int, str]:
 
 
 def _previous_street_line(text: str, lines: list[_Line], index: int) -> Iterator[Finding]:
-    """The line before a unit line, when it starts with a house number ("20789 Allika 46")."""
+    """Yield the line before a unit line when it starts with a house number ("20789 Allika 46")."""
     if index == 0:
         return
     offset, content = _content(text, lines[index - 1])
@@ -164,7 +164,7 @@ def _block_after(text: str, lines: list[_Line], index: int) -> Iterator[Finding]
 
 
 def _same_line_tail(text: str, street_end: int, line_end: int) -> Iterator[Finding]:
-    """Places after a comma on the street's own line: "12 Rua Sol, Goiânia, Brazil"."""
+    """Yield the places after a comma on the street's own line: "12 Rua Sol, Goiânia, Brazil"."""
     tail = text[street_end:line_end]
     sentence_end = _SENTENCE_END.search(tail)
     if sentence_end is not None:
