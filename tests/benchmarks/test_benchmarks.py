@@ -162,3 +162,4 @@ def test_proxy_measurements_render(
     assert "| tiny | 1 |" in section
     assert "| 2 |" in section
     assert "Added delay per chunk" in section
+    assert "Against the targets:" in section
