@@ -134,7 +134,7 @@ def test_history_consistent_within_request(safe_harbor: Policy, state: SessionSt
     assert [result.text for result in results] == [
         "[PERSON_1], MRN [MRN_1]",
         "[PERSON_1]'s MRN [MRN_1] is on file",
-        "Ask [PERSON_1]",
+        "Ask Mrs. [PERSON_SURNAME_1]",
     ]
 
 
@@ -182,7 +182,8 @@ def test_output_is_input_with_substitutes(
     for replacement in result.replacements:
         written = result.text[replacement.output_start : replacement.output_end]
         original = text[replacement.start : replacement.end]
-        assert state.entries[written].original in TYPES
+        token = TOKEN_PATTERN.search(written)
+        assert state.entries[token.group() if token else written].original in original
         assert written != original
     assert all(token in state.entries or token == "[PERSON_1]" for token in _tokens(result.text))
 

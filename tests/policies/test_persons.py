@@ -9,6 +9,7 @@ from policies.engine import deidentify_text
 from policies.persons import parse_person_name
 from policies.schema import Policy
 from policies.session import SessionState
+from proxy.restore import Restorer
 from tests.policies.helpers import findings_at
 
 PERSON = EntityType.PERSON
@@ -62,8 +63,19 @@ LINKED_FORMS = [
 ]
 
 
-@pytest.mark.parametrize("form", LINKED_FORMS[1:])
-def test_form_links_to_first_person(safe_harbor: Policy, state: SessionState, form: str) -> None:
+@pytest.mark.parametrize(
+    ("form", "token"),
+    [
+        ("Smith, John", "[PERSON_FULL_1]"),
+        ("JOHN SMITH", "[PERSON_FULL_1]"),
+        ("Mr. Smith", "Mr. [PERSON_SURNAME_1]"),
+        ("John", "[PERSON_GIVEN_1]"),
+        ("Smith", "[PERSON_SURNAME_1]"),
+    ],
+)
+def test_form_links_to_first_person(
+    safe_harbor: Policy, state: SessionState, form: str, token: str
+) -> None:
     first = deidentify_text(
         "John A. Smith", findings_at("John A. Smith", ("John A. Smith", PERSON)), safe_harbor, state
     )
@@ -73,31 +85,44 @@ def test_form_links_to_first_person(safe_harbor: Policy, state: SessionState, fo
     )
 
     assert first.text == "[PERSON_1]"
-    assert later.text == "Seen by [PERSON_1]."
+    assert later.text == f"Seen by {token}."
+    assert Restorer(state).restore(later.text).text == f"Seen by {form}."
 
 
-def test_all_forms_in_one_text_share_token(safe_harbor: Policy, state: SessionState) -> None:
+def test_all_forms_in_one_text_share_number(safe_harbor: Policy, state: SessionState) -> None:
     text = " / ".join(LINKED_FORMS)
 
     result = deidentify_text(
         text, findings_at(text, *[(form, PERSON) for form in LINKED_FORMS]), safe_harbor, state
     )
 
-    assert result.text == " / ".join(["[PERSON_1]"] * len(LINKED_FORMS))
-    assert list(state.entries) == ["[PERSON_1]"]
+    assert result.text == (
+        "[PERSON_1] / [PERSON_FULL_1] / [PERSON_FULL_1] / Mr. [PERSON_SURNAME_1] / "
+        "[PERSON_GIVEN_1] / [PERSON_FULL_1] / [PERSON_SURNAME_1]"
+    )
     assert state.entries["[PERSON_1]"].original == "John A. Smith"
+    assert state.entries["[PERSON_SURNAME_1]"].original == "Smith"
 
 
 @pytest.mark.parametrize(
-    ("first", "second"),
+    ("first", "second", "expected"),
     [
-        pytest.param("Mr. Smith", "John Smith", id="title-then-full"),
-        pytest.param("Smith", "John Smith", id="family-then-full"),
-        pytest.param("John", "John Smith", id="given-then-full"),
+        pytest.param(
+            "Mr. Smith",
+            "John Smith",
+            "Mr. [PERSON_1] met us; [PERSON_FULL_1] left.",
+            id="title-then-full",
+        ),
+        pytest.param(
+            "Smith", "John Smith", "[PERSON_1] met us; [PERSON_FULL_1] left.", id="family-then-full"
+        ),
+        pytest.param(
+            "John", "John Smith", "[PERSON_1] met us; [PERSON_FULL_1] left.", id="given-then-full"
+        ),
     ],
 )
 def test_partial_form_then_full_name_link(
-    safe_harbor: Policy, state: SessionState, first: str, second: str
+    safe_harbor: Policy, state: SessionState, first: str, second: str, expected: str
 ) -> None:
     text = f"{first} met us; {second} left."
 
@@ -105,7 +130,8 @@ def test_partial_form_then_full_name_link(
         text, findings_at(text, (first, PERSON), (second, PERSON)), safe_harbor, state
     )
 
-    assert result.text == "[PERSON_1] met us; [PERSON_1] left."
+    assert result.text == expected
+    assert Restorer(state).restore(result.text).text == text
 
 
 @pytest.mark.parametrize(
@@ -138,7 +164,7 @@ def test_lone_family_name_picks_first_person(safe_harbor: Policy, state: Session
         state,
     )
 
-    assert result.text == "[PERSON_1] and [PERSON_2]; later [PERSON_1] called."
+    assert result.text == "[PERSON_1] and [PERSON_2]; later [PERSON_SURNAME_1] called."
 
 
 def test_linking_holds_across_requests(safe_harbor: Policy, state: SessionState) -> None:
@@ -156,7 +182,7 @@ def test_linking_holds_across_requests(safe_harbor: Policy, state: SessionState)
         reloaded,
     )
 
-    assert result.text == "[PERSON_1] and [PERSON_1]"
+    assert result.text == "Mr. [PERSON_SURNAME_1] and [PERSON_GIVEN_1]"
 
 
 def test_possessive_stays_outside_token(safe_harbor: Policy, state: SessionState) -> None:
@@ -167,5 +193,7 @@ def test_possessive_stays_outside_token(safe_harbor: Policy, state: SessionState
 
     result = deidentify_text(text, findings, safe_harbor, state)
 
-    assert result.text == "[PERSON_1] came; [PERSON_1]'s daughter and [PERSON_1]’s son"
-    assert list(state.entries) == ["[PERSON_1]"]
+    assert result.text == "[PERSON_1] came; [PERSON_1]'s daughter and [PERSON_SURNAME_1]’s son"
+    # Forms that differ only in letter case share a token, so the first form comes back.
+    restored = Restorer(state).restore(result.text).text
+    assert restored == "John Smith came; John Smith's daughter and Smith’s son"
