@@ -7,7 +7,7 @@ proto JSON names (`systemInstruction`) and the field names (`system_instruction`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,10 +43,13 @@ class TextSlot:
     path: str
 
     def read(self) -> str:
-        value: str = self.container[self.key]
-        return value
+        return str(self.container[self.key])
 
     def write(self, value: str) -> None:
+        """Store `value`; a number that de-identification left unchanged stays a number."""
+        current = self.container[self.key]
+        if not isinstance(current, str) and value == str(current):
+            return
         self.container[self.key] = value
 
     def __repr__(self) -> str:
@@ -121,6 +124,8 @@ def _content_slots(content: Any, path: str) -> Iterator[TextSlot]:
         if not isinstance(part, dict):
             continue
         part_path = f"{path}.parts[{index}]"
+        if "text" in part and not isinstance(part["text"], str):
+            raise ClientRequestError(f"{part_path}.text must be a string")
         if isinstance(part.get("text"), str):
             yield TextSlot(part, "text", f"{part_path}.text")
         for key in STRUCTURED_TEXT_KEYS:
@@ -133,21 +138,25 @@ def _content_slots(content: Any, path: str) -> Iterator[TextSlot]:
 
 
 def _string_slots(value: Any, path: str, skip: tuple[str, ...] = ()) -> Iterator[TextSlot]:
-    """Yield every string below `value`; keys in `skip` are skipped at the top level only."""
+    """Yield every string and integer below `value`; `skip` keys count at the top level only.
+
+    Integers are scanned too, because an identifier such as an SSN or MRN may arrive as a JSON
+    number in function arguments; a number that holds PHI is replaced by a string token.
+    """
     if isinstance(value, dict):
-        for key, item in value.items():
-            if key in skip:
-                continue
-            if isinstance(item, str):
-                yield TextSlot(value, key, f"{path}.{key}")
-            else:
-                yield from _string_slots(item, f"{path}.{key}")
+        items: Iterable[tuple[str | int, Any]] = value.items()
     elif isinstance(value, list):
-        for index, item in enumerate(value):
-            if isinstance(item, str):
-                yield TextSlot(value, index, f"{path}[{index}]")
-            else:
-                yield from _string_slots(item, f"{path}[{index}]")
+        items = enumerate(value)
+    else:
+        return
+    for key, item in items:
+        if key in skip:
+            continue
+        item_path = f"{path}.{key}" if isinstance(key, str) else f"{path}[{key}]"
+        if isinstance(item, str) or (isinstance(item, int) and not isinstance(item, bool)):
+            yield TextSlot(value, key, item_path)
+        else:
+            yield from _string_slots(item, item_path)
 
 
 def _uninspectable_parts(content: Any, path: str) -> Iterator[str]:

@@ -70,10 +70,12 @@ async def read_json_object(request: Request) -> dict[str, Any]:
             raise PayloadTooLargeError(_too_large(limit))
     try:
         parsed = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError:
         raise ClientRequestError(
-            f"request body is not valid JSON (line {getattr(error, 'lineno', 1)})"
+            "request body is not valid UTF-8; send JSON encoded as UTF-8"
         ) from None
+    except json.JSONDecodeError as error:
+        raise ClientRequestError(f"request body is not valid JSON (line {error.lineno})") from None
     if not isinstance(parsed, dict):
         raise ClientRequestError("request body must be a JSON object")
     return parsed

@@ -69,4 +69,7 @@ def _log_failure(record: RequestRecord, error: BaseException) -> None:
         if cause is not None:
             logger.error("request %s refusal caused by %s", record.request_id, type(cause).__name__)
     else:
-        logger.warning("request %s failed: %s", record.request_id, type(error).__name__)
+        cause = type(error.__cause__).__name__ if error.__cause__ is not None else "none"
+        logger.warning(
+            "request %s failed: %s (cause: %s)", record.request_id, type(error).__name__, cause
+        )

@@ -15,14 +15,31 @@ def full_request() -> dict:
     return {
         "contents": [
             {"role": "user", "parts": [{"text": "user text"}]},
-            {"role": "model", "parts": [
-                {"text": "model text"},
-                {"functionCall": {"name": "lookup", "id": "c1", "args": {"q": "call arg", "n": 3, "deep": ["list arg"]}}},
-            ]},
-            {"role": "user", "parts": [
-                {"functionResponse": {"name": "lookup", "response": {"result": {"who": "response value"}}}},
-                {"thought": True, "text": "thought text", "thoughtSignature": "c2lnbmF0dXJl"},
-            ]},
+            {
+                "role": "model",
+                "parts": [
+                    {"text": "model text"},
+                    {
+                        "functionCall": {
+                            "name": "lookup",
+                            "id": "c1",
+                            "args": {"q": "call arg", "n": 3, "deep": ["list arg"]},
+                        }
+                    },
+                ],
+            },
+            {
+                "role": "user",
+                "parts": [
+                    {
+                        "functionResponse": {
+                            "name": "lookup",
+                            "response": {"result": {"who": "response value"}},
+                        }
+                    },
+                    {"thought": True, "text": "thought text", "thoughtSignature": "c2lnbmF0dXJl"},
+                ],
+            },
         ],
         "systemInstruction": {"parts": [{"text": "system text"}]},
         "generationConfig": {"temperature": 0.2, "stopSequences": ["not text"]},
@@ -33,10 +50,18 @@ def full_request() -> dict:
 def test_request_slots_cover_every_text_field():
     slots = request_text_slots(full_request())
 
-    assert sorted(slot.read() for slot in slots) == sorted([
-        "user text", "model text", "call arg", "list arg", "response value",
-        "thought text", "system text",
-    ])
+    assert sorted(slot.read() for slot in slots) == sorted(
+        [
+            "user text",
+            "model text",
+            "call arg",
+            "3",
+            "list arg",
+            "response value",
+            "thought text",
+            "system text",
+        ]
+    )
 
 
 def test_request_slots_write_in_place():
@@ -52,13 +77,21 @@ def test_request_slots_write_in_place():
 
 
 def test_request_slots_read_snake_case_names():
-    body = {"contents": [{"parts": [{"text": "a"}]}], "system_instruction": {"parts": [{"text": "b"}]}}
+    body = {
+        "contents": [{"parts": [{"text": "a"}]}],
+        "system_instruction": {"parts": [{"text": "b"}]},
+    }
 
     assert sorted(slot.read() for slot in request_text_slots(body)) == ["a", "b"]
 
 
 def test_count_tokens_nested_request_is_scanned():
-    body = {"generateContentRequest": {"model": "models/x", "contents": [{"parts": [{"text": "nested"}]}]}}
+    body = {
+        "generateContentRequest": {
+            "model": "models/x",
+            "contents": [{"parts": [{"text": "nested"}]}],
+        }
+    }
 
     assert [slot.read() for slot in request_text_slots(body)] == ["nested"]
 
@@ -66,10 +99,14 @@ def test_count_tokens_nested_request_is_scanned():
 @pytest.mark.parametrize(
     "body, expected",
     [
-        ({"contents": [{"parts": [{"inlineData": {"mimeType": "image/png", "data": "AA=="}}]}]},
-         ["contents[0].parts[0].inlineData"]),
-        ({"contents": [{"parts": [{"file_data": {"file_uri": "gs://x"}}]}]},
-         ["contents[0].parts[0].file_data"]),
+        (
+            {"contents": [{"parts": [{"inlineData": {"mimeType": "image/png", "data": "AA=="}}]}]},
+            ["contents[0].parts[0].inlineData"],
+        ),
+        (
+            {"contents": [{"parts": [{"file_data": {"file_uri": "gs://x"}}]}]},
+            ["contents[0].parts[0].file_data"],
+        ),
         ({"cachedContent": "cachedContents/abc", "contents": []}, ["cachedContent"]),
         ({"contents": [{"parts": [{"text": "fine"}]}]}, []),
     ],
@@ -85,10 +122,20 @@ def test_contents_that_is_not_a_list_is_rejected():
 
 
 def test_response_slots_carry_candidate_index():
-    body = {"candidates": [
-        {"index": 0, "content": {"parts": [{"text": "first"}]}},
-        {"index": 1, "content": {"parts": [{"text": "second"}, {"functionCall": {"name": "f", "args": {"a": "arg"}}}]}},
-    ]}
+    body = {
+        "candidates": [
+            {"index": 0, "content": {"parts": [{"text": "first"}]}},
+            {
+                "index": 1,
+                "content": {
+                    "parts": [
+                        {"text": "second"},
+                        {"functionCall": {"name": "f", "args": {"a": "arg"}}},
+                    ]
+                },
+            },
+        ]
+    }
 
     found = [(index, slot.read()) for index, slot in response_text_slots(body)]
 
@@ -99,3 +146,23 @@ def test_map_strings_keeps_structure():
     value = {"a": ["x", 1, {"b": "y"}], "c": None}
 
     assert map_strings(value, str.upper) == {"a": ["X", 1, {"b": "Y"}], "c": None}
+
+
+def test_numbers_in_function_arguments_are_scanned():
+    body = {
+        "contents": [
+            {"parts": [{"functionCall": {"name": "f", "args": {"ssn": 412689035, "flag": True}}}]}
+        ]
+    }
+    slots = request_text_slots(body)
+
+    assert [slot.read() for slot in slots] == ["412689035"]
+    slots[0].write("412689035")
+    assert body["contents"][0]["parts"][0]["functionCall"]["args"]["ssn"] == 412689035
+    slots[0].write("[SSN_1]")
+    assert body["contents"][0]["parts"][0]["functionCall"]["args"]["ssn"] == "[SSN_1]"
+
+
+def test_text_that_is_not_a_string_is_rejected():
+    with pytest.raises(ClientRequestError, match=r"contents\[0\].parts\[0\].text must be a string"):
+        request_text_slots({"contents": [{"parts": [{"text": 412689035}]}]})
