@@ -68,6 +68,8 @@ def _read_merged(name_or_path: str, depth: int) -> dict[str, Any]:
         raise PolicyError(
             f"invalid policy {name_or_path!r}: extends: must be a preset name or a path"
         )
+    # A file that extends a preset without naming itself must not be logged as the preset.
+    raw.setdefault("name", Path(name_or_path).stem)
     return _merge(_read_merged(base_name, depth + 1), raw)
 
 

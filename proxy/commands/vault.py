@@ -94,7 +94,11 @@ def _open_existing(vault_option: Path | None) -> SqliteVault | None:
     settings = load_settings(vault=vault_option)
     key_file = settings.vault_key_file or default_key_file(settings.vault)
     if not settings.vault.is_file():
-        print(f"deid-proxy: no vault at {settings.vault}", file=sys.stderr)
+        print(
+            f"deid-proxy: no vault at {settings.vault}; point --vault (or DEID_VAULT) at the "
+            "proxy's vault file",
+            file=sys.stderr,
+        )
         return None
     if settings.vault_key is None and not key_file.is_file():
         print(

@@ -84,7 +84,7 @@ def test_extends_overrides_one_rule(tmp_path: Path) -> None:
 
     policy = load_policy(path)
 
-    assert policy.name == "hipaa-safe-harbor"
+    assert policy.name == "policy"
     assert policy.rule_for(EntityType.PERSON).operator == "surrogate"
     assert policy.rule_for(EntityType.PERSON).params == {"locale": "en_US"}
     assert policy.rule_for(EntityType.DATE).operator == "date_shift"
