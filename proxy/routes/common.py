@@ -7,7 +7,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from fastapi import Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from proxy.audit import RequestRecord
 from proxy.gateway import is_refusal
@@ -56,20 +56,19 @@ def finish(request: Request, record: RequestRecord) -> None:
     )
 
 
-def json_answer(body: object) -> JSONResponse:
-    return JSONResponse(body)
-
-
 def _log_failure(record: RequestRecord, error: BaseException) -> None:
     # Only the exception's type and this project's metadata-only messages are logged: a
     # third-party exception's text (for example from a detector) may quote the input.
+    cause = type(error.__cause__).__name__ if error.__cause__ is not None else "none"
     if is_refusal(error):
-        logger.error("request %s refused: %s: %s", record.request_id, type(error).__name__, error)
-        cause = error.__cause__
-        if cause is not None:
-            logger.error("request %s refusal caused by %s", record.request_id, type(cause).__name__)
+        logger.error(
+            "request %s refused: %s: %s (cause: %s)",
+            record.request_id,
+            type(error).__name__,
+            error,
+            cause,
+        )
     else:
-        cause = type(error.__cause__).__name__ if error.__cause__ is not None else "none"
         logger.warning(
             "request %s failed: %s (cause: %s)", record.request_id, type(error).__name__, cause
         )
