@@ -12,8 +12,8 @@ from importlib import resources
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-# Faker locales whose names are written in Latin script, covering the main languages of US
-# patient populations.
+# Faker locales whose name tables cover the main languages of US patient populations and of
+# Europe, in Latin, Greek and Cyrillic script.
 _NAME_LOCALES = (
     "en_US",
     "en_GB",
@@ -30,7 +30,31 @@ _NAME_LOCALES = (
     "yo_NG",
     "tw_GH",
     "ga_IE",
+    "cs_CZ",
+    "sk_SK",
+    "hu_HU",
+    "hr_HR",
+    "sl_SI",
+    "ro_RO",
+    "da_DK",
+    "no_NO",
+    "sv_SE",
+    "fi_FI",
+    "is_IS",
+    "et_EE",
+    "lv_LV",
+    "lt_LT",
+    "el_GR",
+    "ru_RU",
+    "uk_UA",
+    "bg_BG",
+    "pt_PT",
+    "vi_VN",
 )
+
+# Locales whose default tables are in a script that patients' English text rarely uses, but
+# which also ship the names in Latin letters ("first_romanized_names" for "Tomomi").
+_ROMANIZED_LOCALES = ("ja_JP",)
 
 # Words that some locale lists carry as surnames but that clinical text uses as nouns.
 _CLINICAL_WORDS = frozenset(
@@ -97,6 +121,11 @@ def _names(attribute: str) -> frozenset[str]:
         names = getattr(provider, attribute, ())
         # Some locales weight names in a dict; the keys are the names either way.
         collected.update(str(name).lower() for name in names)
+    for locale in _ROMANIZED_LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        prefix, suffix = attribute.split("_", 1)
+        romanized = getattr(provider, f"{prefix}_romanized_{suffix}", ())
+        collected.update(str(name).lower() for name in romanized)
     excluded = common_word_names() | _allowed_words() | STOP_WORDS | _CLINICAL_WORDS
     return frozenset(
         name for name in collected if len(name) >= 3 and name.isalpha() and name not in excluded

@@ -123,6 +123,11 @@ def _is_clinical_wording(text: str, end: int, span: str) -> bool:
     return bool(_DRUG_STEM.search(span) and " " not in span)
 
 
+def follows_eponym_noun(text: str, end: int) -> bool:
+    """Return whether the words after text[:end] make it an eponym ("Graves disease")."""
+    return _EPONYM_CONTEXT.match(text, end) is not None
+
+
 def _is_gazetteer_name(span: str) -> bool:
     words = span.split()
     return all(word in first_names() or word in last_names() for word in words)

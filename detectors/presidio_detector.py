@@ -23,7 +23,8 @@ from detectors.recognizers.addresses import ADDRESS_PATTERNS
 from detectors.recognizers.contact import CONTACT_PATTERNS
 from detectors.recognizers.dates import AGE_PATTERNS, DATE_PATTERNS
 from detectors.recognizers.identifiers import IDENTIFIER_PATTERNS
-from detectors.recognizers.names import NameRules, propagate_names
+from detectors.recognizers.name_groups import names_in_lists, speaker_names
+from detectors.recognizers.names import NameRules, follows_title, propagate_names
 from detectors.recognizers.patterns import ValuePattern
 from detectors.recognizers.places import build_place_patterns
 from detectors.spacy_ner import NamedEntity, SpacyEntityTagger
@@ -86,6 +87,8 @@ class PresidioDetector:
         findings.extend(expand_address_blocks(text, findings))
         findings.extend(places_above_countries(text))
         findings.extend(postal_codes_after_places(text, findings))
+        findings.extend(speaker_names(text))
+        findings.extend(names_in_lists(text, findings))
         findings.extend(propagate_names(text, findings))
         findings.extend(self._deny_list.find(text))
         return merge_findings(_extend_to_word_ends(text, findings))
@@ -101,10 +104,16 @@ class PresidioDetector:
             )
 
     def _allowed(self, text: str, finding: Finding) -> bool:
-        """Allow-list terms, and states or countries named alone (Safe Harbor keeps states)."""
+        """Allow-list terms, and states or countries named alone (Safe Harbor keeps states).
+
+        A person right after a title ("Dr. Wells", "Mrs. Baker") is kept even when the name
+        is also an eponym on the allow-list.
+        """
         span = text[finding.start : finding.end]
         if finding.entity_type is EntityType.LOCATION and normalise_term(span) in regions():
             return True
+        if finding.entity_type is EntityType.PERSON and follows_title(text, finding.start):
+            return False
         return self._allow_list.allows(span)
 
 

@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import cache
+
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from detectors.findings import EntityType, Finding
-from detectors.gazetteers import common_word_names, first_names, last_names
-from detectors.recognizers.patterns import RULES_DETECTOR
+from detectors.gazetteers import (
+    common_word_names,
+    first_names,
+    last_names,
+    read_word_list,
+    regions,
+)
+from detectors.ner_rules import follows_eponym_noun
+from detectors.recognizers.patterns import LETTER, LOWER, RULES_DETECTOR, UPPER
 
-_NAME_WORD = r"[A-Z][a-zA-Z'’\-]*[a-z][a-zA-Z'’\-]*"
-_ANY_CASE_WORD = r"[A-Za-z][a-zA-Z'’\-]+"
-_INITIAL = r"[A-Z]\.?(?=[\s,;:)]|$)"
+# Names in every Latin, Greek and Cyrillic alphabet ("Guðmundsdóttir", "Šušulić", "Ольга").
+_NAME_CHAR = rf"(?:{LETTER}|['’\-])"
+_NAME_WORD = rf"{UPPER}{_NAME_CHAR}*{LOWER}{_NAME_CHAR}*"
+_ANY_CASE_WORD = rf"{LETTER}{_NAME_CHAR}+"
+_INITIAL = rf"{UPPER}\.?(?=[\s,;:)]|$)"
 _TITLE = (
     r"(?:Dr|Drs|Mr|Mrs|Ms|Mx|Miss|Prof|Professor|Nurse|Sister|Father|Rev|Reverend|Capt|Sgt|"
     r"Officer|Judge|Doctor|Pastor|Rabbi|Imam|Sr|Sra|Srta|Don|Dona|Herr|Frau|Mme|Mlle)"
@@ -34,26 +46,50 @@ _LABEL = (
     r"interpreter|witness|author|from|to|parent|mother|father|spouse|informant)"
 )
 _INTRODUCTION = r"(?:named|called|name is|names are|this is|i am|i'm|im|it's|known as|aka)"
+# Phrases after which the next word is a name whatever its case ("call me višeslav").
+_STRONG_INTRODUCTION = r"(?:my\s+name\s+is|(?:first|last|middle|maiden)\s+name\s+is|calls?\s+me)"
 _GREETING = (
     r"(?:hi|hello|hey|dear|good morning|good afternoon|thanks|thank you|thx|regards|"
     r"sincerely|best|cheers|love|take care|warmly|respectfully)"
 )
 
 _TITLE_NAME = re.compile(
-    rf"\b(?i:{_TITLE})\.?\s+(?P<value>[A-Z]\.(?=[\s,;:)]|$)|(?:[A-Z]\.\s*)?{_ANY_CASE_WORD}"
+    rf"\b(?i:{_TITLE})\.?\s+(?P<value>{UPPER}\.(?=[\s,;:)]|$)|(?:{UPPER}\.\s*)?{_ANY_CASE_WORD}"
     rf"(?:\s+{_INITIAL})?(?:\s+{_NAME_WORD}){{0,2}})"
 )
+_BEFORE_TITLE = re.compile(rf"\b(?i:{_TITLE})\.?\s+$")
 _CREDENTIALED_NAME = re.compile(
     rf"\b(?P<value>{_NAME_WORD}(?:\s+{_INITIAL})?(?:\s+{_NAME_WORD}){{1,2}}),?\s+{_CREDENTIAL}\b"
 )
 _LAST_COMMA_FIRST = re.compile(
-    rf"\b(?P<last>[A-Z][A-Za-z'’\-]+),\s*(?P<first>[A-Z][A-Za-z'’\-]+)(?:\s+{_INITIAL})?"
+    rf"\b(?P<last>{UPPER}{_NAME_CHAR}+),\s*(?P<first>{UPPER}{_NAME_CHAR}+)(?:\s+{_INITIAL})?"
 )
-_FIRST_INITIAL = re.compile(rf"\b(?P<first>{_NAME_WORD})\s+[A-Z]\.(?=[\s,;:)?!]|$)")
-_INITIAL_LAST = re.compile(rf"\b[A-Z]\.\s?(?P<last>{_NAME_WORD})\b")
+_FIRST_INITIAL = re.compile(rf"\b(?P<first>{_NAME_WORD})\s+{UPPER}\.(?=[\s,;:)?!]|$)")
+_INITIAL_LAST = re.compile(rf"\b{UPPER}\.\s?(?P<last>{_NAME_WORD})\b")
 _FIRST_LAST = re.compile(rf"\b(?P<first>{_NAME_WORD})(?:\s+{_INITIAL})?\s+(?P<last>{_NAME_WORD})\b")
+# "Szabina J Gelencsér", "emidio p lombardo": a middle initial between two words of any case.
+_MIDDLE_INITIAL = re.compile(
+    rf"(?<![\w\-])(?P<first>{_ANY_CASE_WORD})\s+{LETTER}\.?\s+(?P<last>{_ANY_CASE_WORD})(?![\w\-])"
+)
+# "patricia desrosiers": a given name and a family name, both from the lists, in lower case.
+_LOWER_FIRST_LAST = re.compile(
+    rf"(?<![\w\-])(?P<first>{LOWER}+)\s+(?P<last>{LOWER}{_NAME_CHAR}+)(?![\w\-])"
+)
+# "Scott is", "Megan lives on": a given name from the lists, written with one capital.
+_CAPITALISED_WORD = re.compile(rf"(?<![\w\-])(?P<value>{UPPER}{LOWER}+)(?![\w\-]|['’]t\b)")
+# Family names recognisable by their ending: Icelandic and Scandinavian patronymics, Slavic,
+# Finnish, Romanian, Greek and Ukrainian forms. Endings that English words share ("-ian" of
+# "Canadian") are left out. Endings with a diacritic also match in lower case.
+_SURNAME_ENDING = re.compile(
+    rf"(?<![\w\-])(?P<value>{UPPER}{LOWER}+(?:sson|dóttir|dottir|ović|ović|ević|ić|ová|ská|"
+    rf"ovich|evich|ovna|evna|enko|escu|poulos|opoulou|nen|ckaya|skaya|ova|eva)"
+    rf"|{LOWER}+(?:dóttir|ović|ević|ić|ová|ská))(?![\w\-])"
+)
+_STRONG_INTRODUCED_NAME = re.compile(
+    rf"\b(?i:{_STRONG_INTRODUCTION})\s+(?P<value>{_ANY_CASE_WORD}(?:\s+{_ANY_CASE_WORD})?)"
+)
 _LABELLED_NAME = re.compile(
-    rf"\b(?i:{_LABEL})\s*:\s*(?P<value>(?:{_ANY_CASE_WORD}|[A-Z]\.)(?:,?\s+(?:{_NAME_WORD}|{_INITIAL})){{0,3}})"
+    rf"\b(?i:{_LABEL})\s*:\s*(?P<value>(?:{_ANY_CASE_WORD}|{UPPER}\.)(?:,?\s+(?:{_NAME_WORD}|{_INITIAL})){{0,3}})"
 )
 _RELATION_NAME = re.compile(
     rf"\b(?i:my|his|her|their|our|pt's|patient's|the patient's)\s+(?i:{_RELATION})\s*,?\s+"
@@ -71,13 +107,18 @@ _SIGN_OFF_NAME = re.compile(
 # A name in quotes after a word that introduces one ("prefers to be called 'Sunny'").
 _QUOTED_NAME = re.compile(
     r"\b(?i:called|named|goes\s+by|nickname|nicknamed|known\s+as|aka|calls\s+(?:him|her)self)"
-    r"\s*:?\s*[\"'‘“](?P<value>[A-Za-z][A-Za-z'’\- ]{0,30}[A-Za-z])[\"'’”]"
+    rf"\s*:?\s*[\"'‘“](?P<value>{LETTER}(?:{_NAME_CHAR}| ){{0,30}}{LETTER})[\"'’”]"
 )
 # "patient Reyes-Villalobos": a capitalised name right after the word patient.
 _PATIENT_NAME = re.compile(
     rf"\b(?i:patient|pt|client|resident)\s+(?P<value>{_NAME_WORD}(?:\s+{_NAME_WORD})?)"
 )
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+_WORD = re.compile(rf"{LETTER}{_NAME_CHAR}*")
+
+
+def follows_title(text: str, start: int) -> bool:
+    """Return whether a title such as "Dr." or "Mrs." ends right before text[start]."""
+    return _BEFORE_TITLE.search(text, max(0, start - 20), start) is not None
 
 
 def _is_known_name(word: str) -> bool:
@@ -90,6 +131,23 @@ def _is_name_like(word: str) -> bool:
     if word[:1].isupper():
         return word.lower() not in common_word_names()
     return _is_known_name(word)
+
+
+def _is_lone_first_name(text: str, match: re.Match[str]) -> bool:
+    """Accept a capitalised given name alone unless it is an eponym, allow-list word or state."""
+    word = match.group("value")
+    if word.lower() not in first_names() or _allow_word(word) or word.lower() in regions():
+        return False
+    return not follows_eponym_noun(text, match.end())
+
+
+@cache
+def _allow_words() -> frozenset[str]:
+    return frozenset(term.lower() for term in read_word_list("allow_terms.txt"))
+
+
+def _allow_word(word: str) -> bool:
+    return word.lower() in _allow_words()
 
 
 def _finding(start: int, end: int, score: float) -> Finding:
@@ -112,6 +170,17 @@ def _name_words(
     return _finding(start, kept_end, 0.8) if kept_end > start else None
 
 
+def _words_before_stop_word(text: str, start: int, end: int) -> Finding | None:
+    """Keep the leading words of text[start:end] up to a stop word or an everyday word."""
+    kept_end = start
+    for word in _WORD.finditer(text, start, end):
+        lowered = word.group().lower()
+        if lowered in STOP_WORDS or lowered in common_word_names():
+            break
+        kept_end = word.end()
+    return _finding(start, kept_end, 0.8) if kept_end > start else None
+
+
 class NameRules:
     """Find names from titles, credentials, labels, relations, greetings and name lists."""
 
@@ -123,6 +192,10 @@ class NameRules:
         for match in _CREDENTIALED_NAME.finditer(text):
             yield _finding(*match.span("value"), 0.85)
         yield from self._list_backed(text)
+        for match in _STRONG_INTRODUCED_NAME.finditer(text):
+            finding = _words_before_stop_word(text, *match.span("value"))
+            if finding is not None:
+                yield finding
         for match in _QUOTED_NAME.finditer(text):
             yield _finding(*match.span("value"), 0.85)
         for match in _PATIENT_NAME.finditer(text):
@@ -162,9 +235,32 @@ class NameRules:
         for match in _INITIAL_LAST.finditer(text):
             if _is_known_name(match.group("last")):
                 yield _finding(match.start(), match.end(), 0.75)
+        yield from self._with_middle_initial(text)
+        for match in _LOWER_FIRST_LAST.finditer(text):
+            if match.group("first") in first_names() and match.group("last") in last_names():
+                yield _finding(match.start(), match.end(), 0.7)
+        for match in _CAPITALISED_WORD.finditer(text):
+            if _is_lone_first_name(text, match):
+                yield _finding(match.start(), match.end(), 0.6)
+        for match in _SURNAME_ENDING.finditer(text):
+            word = match.group("value")
+            if not _allow_word(word) and not follows_eponym_noun(text, match.end()):
+                yield _finding(match.start(), match.end(), 0.6)
         for match in _FIRST_LAST.finditer(text):
             if match.group("first").lower() in first_names() and _is_name_like(match.group("last")):
                 yield _finding(match.start(), match.end(), 0.7)
+
+    def _with_middle_initial(self, text: str) -> Iterator[Finding]:
+        """Yield "First M Last" names whose given or family name is in the lists."""
+        for match in _MIDDLE_INITIAL.finditer(text):
+            first, last = match.group("first"), match.group("last")
+            everyday = common_word_names() | STOP_WORDS
+            if first.lower() in everyday or last.lower() in everyday:
+                continue
+            if _allow_word(first) or _allow_word(last) or follows_eponym_noun(text, match.end()):
+                continue
+            if first.lower() in first_names() or last.lower() in last_names():
+                yield _finding(match.start(), match.end(), 0.75)
 
     @staticmethod
     def _plausible(text: str, finding: Finding) -> bool:
