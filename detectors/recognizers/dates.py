@@ -56,6 +56,24 @@ _ORDINAL_DAY_ALONE = (
     rf"{_WRITTEN_ORDINAL}))\b(?!\s+(?:of\s+)?[a-z])"
 )
 
+# "march 3rd", "3rd of march", "moved to may 5": lower-case "march" and "may" count as months
+# only where the day beside them makes a date. That is an ordinal day, "of", a year, or a
+# word that introduces a date before a bare day.
+_HOMONYM_MONTH = r"(?:march|mar\.?|may)"
+_DATE_CUE = r"(?i:on|since|from|until|till|to|by|before|after|for|of|dated|date|due|around)"
+# "march 3 miles", "may 2 tabs": a number before a unit counts things, not days.
+_NOT_A_COUNT = (
+    r"(?!\s*(?:%|(?i:mg|mcg|ml|kg|km|mi|miles?|times?|tabs?|tablets?|pills?|caps?|doses?|"
+    r"units?|days?|weeks?|months?|hours?|hrs?|mins?|minutes?|blocks?|steps?|laps?|x)\b))"
+)
+_LOWER_CASE_DATE_FORMS = (
+    rf"\b{_HOMONYM_MONTH}\s+{_DAY}{_ORDINAL_SUFFIX}\b(?:,?\s*{_YEAR}\b)?",
+    rf"\b{_HOMONYM_MONTH}\s+{_DAY},?\s*{_YEAR}\b",
+    rf"\b{_DATE_CUE}\s+(?:the\s+)?(?P<value>{_HOMONYM_MONTH}\s+{_DAY})\b(?![.,]?\d){_NOT_A_COUNT}",
+    rf"\b{_DAY}{_ORDINAL_SUFFIX}?\s+of\s+{_HOMONYM_MONTH}\b(?:,?\s*{_YEAR}\b)?",
+    rf"\b(?:the\s+)?{_WRITTEN_ORDINAL}\s+of\s+{_HOMONYM_MONTH}\b(?:,?\s*{_YEAR}\b)?",
+)
+
 # "on 08/22": month and day without a year, only after a word that introduces a date.
 _MONTH_DAY_ALONE = (
     rf"\b(?i:on|since|from|until|till|by|before|after|dated|of|date)\s+"
@@ -67,14 +85,21 @@ _WEEKDAY = (
     r"(?:\s+(?:morning|afternoon|evening|night))?)\b"
 )
 
-DATE_PATTERNS = tuple(
-    ValuePattern(f"date_{index}", EntityType.DATE, re.compile(form), 0.85)
-    for index, form in enumerate(_DATE_FORMS)
-) + (
-    ValuePattern("month_alone", EntityType.DATE, re.compile(_MONTH_ALONE), 0.6),
-    ValuePattern("ordinal_day_alone", EntityType.DATE, re.compile(_ORDINAL_DAY_ALONE), 0.6),
-    ValuePattern("month_day_alone", EntityType.DATE, re.compile(_MONTH_DAY_ALONE), 0.7),
-    ValuePattern("weekday", EntityType.DATE, re.compile(_WEEKDAY), 0.6),
+DATE_PATTERNS = (
+    tuple(
+        ValuePattern(f"date_{index}", EntityType.DATE, re.compile(form), 0.85)
+        for index, form in enumerate(_DATE_FORMS)
+    )
+    + (
+        ValuePattern("month_alone", EntityType.DATE, re.compile(_MONTH_ALONE), 0.6),
+        ValuePattern("ordinal_day_alone", EntityType.DATE, re.compile(_ORDINAL_DAY_ALONE), 0.6),
+        ValuePattern("month_day_alone", EntityType.DATE, re.compile(_MONTH_DAY_ALONE), 0.7),
+        ValuePattern("weekday", EntityType.DATE, re.compile(_WEEKDAY), 0.6),
+    )
+    + tuple(
+        ValuePattern(f"lower_case_date_{index}", EntityType.DATE, re.compile(form), 0.75)
+        for index, form in enumerate(_LOWER_CASE_DATE_FORMS)
+    )
 )
 
 # Ages 90 to 129 with an age word: "92-year-old", "age 95", "93 yo", "aged 101", "in her 90s".
