@@ -24,6 +24,7 @@ from detectors.findings import EntityType, Finding
 from detectors.gazetteers import countries
 from detectors.recognizers.addresses import POSTAL_CODE
 from detectors.recognizers.patterns import RULES_DETECTOR
+from detectors.recognizers.places import STREET_SUFFIXES
 
 _BLOCK_DETECTOR = RULES_DETECTOR
 _MAX_LINES_AFTER = 5
@@ -41,7 +42,23 @@ _NOT_ADDRESS = re.compile(r":|@|https?|www\.|\d[\d\s().\-]{8,}\d")
 _SENTENCE_END = re.compile(r"[?!]|\.(?:\s|$)")
 _TRAILING_POSTAL = re.compile(rf"(?:^|(?<=[\s,]))(?P<postal>{POSTAL_CODE})$")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
-_POSTAL_AFTER_PLACE = re.compile(rf",?[ \t]+(?P<postal>{POSTAL_CODE})(?![\w\-/.%]|\s*(?i:mg|ml|kg|g|mm|cm|%|units?)\b)")
+_POSTAL_AFTER_PLACE = re.compile(
+    rf",?[ \t]+(?P<postal>{POSTAL_CODE})(?![\w\-/.%]|\s*(?i:mg|ml|kg|g|mm|cm|%|units?)\b)"
+)
+
+# A city right after a street, with or without "in": one to three words that end the line or
+# sentence, or that a stop word, a digit or a comma follows ("22 oak st in springfield and").
+_CITY_WORD = r"[^\W\d_][\w'’\-]*"
+_CITY_AFTER_STREET = re.compile(
+    rf"[ \t]+(?:(?i:in)[ \t]+)?(?P<city>{_CITY_WORD}(?:[ \t]+{_CITY_WORD}){{0,2}}?)"
+    rf"(?=[ \t]*(?:[,;:!?.]|$)|[ \t]+(?:\d|(?i:{'|'.join(sorted(STOP_WORDS))})\b))"
+)
+# Words after a street that are a time, a street type or a unit rather than a city.
+_NOT_CITY_WORDS = frozenset(
+    {"today", "tomorrow", "yesterday", "tonight", "currently", "now"}
+    | set(STREET_SUFFIXES.split("|"))
+    | {"apt", "apartment", "unit", "suite", "ste", "floor", "fl", "room", "rm", "bldg"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,15 +70,16 @@ class _Line:
 def expand_address_blocks(text: str, findings: Iterable[Finding]) -> list[Finding]:
     """Return findings for the address parts around each street or unit finding."""
     lines = _lines(text)
-    street_ends: dict[int, int] = {}
+    last_streets: dict[int, Finding] = {}
     for finding in findings:
         if finding.entity_type is EntityType.STREET_ADDRESS:
             index = _line_index(lines, finding.end - 1)
-            street_ends[index] = max(street_ends.get(index, 0), finding.end)
+            if index not in last_streets or finding.end > last_streets[index].end:
+                last_streets[index] = finding
     found: list[Finding] = []
-    for index, street_end in sorted(street_ends.items()):
+    for index, street in sorted(last_streets.items()):
         found.extend(_previous_street_line(text, lines, index))
-        found.extend(_same_line_tail(text, street_end, lines[index].end))
+        found.extend(_same_line_tail(text, street, lines[index].end))
         found.extend(_block_after(text, lines, index))
     return found
 
@@ -90,7 +108,9 @@ def _is_place_line(content: str) -> bool:
     words = content.split()
     if not 1 <= len(words) <= 3 or words[0].lower() in STOP_WORDS:
         return False
-    return content[0].isupper() and not any(character.isdigit() or character == ":" for character in content)
+    return content[0].isupper() and not any(
+        character.isdigit() or character == ":" for character in content
+    )
 
 
 def postal_codes_after_places(text: str, findings: Iterable[Finding]) -> list[Finding]:
@@ -163,13 +183,22 @@ def _block_after(text: str, lines: list[_Line], index: int) -> Iterator[Finding]
             return
 
 
-def _same_line_tail(text: str, street_end: int, line_end: int) -> Iterator[Finding]:
-    """Yield the places after a comma on the street's own line: "12 Rua Sol, Goiânia, Brazil"."""
+def _same_line_tail(text: str, street: Finding, line_end: int) -> Iterator[Finding]:
+    """Yield the places after the street on its own line.
+
+    These are the parts after a comma ("12 Rua Sol, Goiânia, Brazil"), a city after "in"
+    ("22 oak st in springfield") and a city that ends the line or sentence ("14 elm ln
+    fairhaven").
+    """
+    street_end = street.end
     tail = text[street_end:line_end]
     sentence_end = _SENTENCE_END.search(tail)
     if sentence_end is not None:
         tail = tail[: sentence_end.start()]
     if not tail.lstrip(" \t").startswith(","):
+        # A street that ends in "Dr." may also end its sentence, so no city is read after it.
+        if text[street_end - 1 : street_end] != ".":
+            yield from _city_after_street(text[street.start : street_end], street_end, tail)
         return
     offset = street_end
     for segment in tail.split(","):
@@ -177,6 +206,26 @@ def _same_line_tail(text: str, street_end: int, line_end: int) -> Iterator[Findi
         if words and len(words) <= _MAX_TAIL_WORDS and words[0].lower() not in STOP_WORDS:
             yield from _place_parts(offset, segment)
         offset += len(segment) + 1
+
+
+def _city_after_street(street: str, offset: int, tail: str) -> Iterator[Finding]:
+    """Yield the city after `street`; after a capitalised street it must be capitalised too.
+
+    So "12 Main St in case of rain" and
+    "Via Tasso 129 street" add no place, while "22 oak st springfield" does.
+    """
+    match = _CITY_AFTER_STREET.match(tail)
+    if match is None:
+        return
+    city = match.group("city")
+    if not street.islower() and not city[0].isupper():
+        return
+    words = city.lower().split()
+    if any(word in STOP_WORDS or word in _NOT_CITY_WORDS for word in words):
+        return
+    if " ".join(words) in countries():
+        return
+    yield _finding(EntityType.LOCATION, offset + match.start("city"), offset + match.end("city"))
 
 
 def _place_parts(offset: int, content: str) -> Iterator[Finding]:

@@ -10,7 +10,7 @@ from detectors.findings import EntityType
 from detectors.gazetteers import cities, facilities
 from detectors.recognizers.patterns import UPPER, ValuePattern
 
-_STREET_SUFFIX = (
+STREET_SUFFIXES = (
     "street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|way|place|pl|"
     "terrace|ter|circle|cir|parkway|pkwy|highway|hwy|square|sq|trail|trl|loop|path|pike|row|"
     "alley|plaza|crescent|close|expressway|freeway|turnpike|route|rte|str"
@@ -23,8 +23,21 @@ _UNIT = (
 
 _STREET = (
     rf"\b(?:\d{{1,6}}\s+)?\d{{1,6}}[A-Z]?(?:-\d{{1,4}})?\s+(?:[NSEW]\.?\s+|(?:North|South|East|West)\s+)?"
-    rf"(?:(?:{_CAPITALISED}|{_NUMBERED_STREET})\s+){{1,4}}(?i:{_STREET_SUFFIX})\b\.?"
+    rf"(?:(?:{_CAPITALISED}|{_NUMBERED_STREET})\s+){{1,4}}(?i:{STREET_SUFFIXES})\b\.?"
     rf"(?:,?\s*(?i:{_UNIT}))?"
+)
+# Portal messages write streets in lower case ("22 oak st"). This form leaves out the street
+# types that often follow a number in plain English ("way", "place", "court"), and no word in
+# between may be a stop word, so "walked 2 blocks down the road" stays.
+_LOWER_CASE_SUFFIX = (
+    "street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|ct|terrace|ter|pkwy|"
+    "parkway|hwy|highway|cir|trl|pl"
+)
+_LOWER_CASE_WORD = rf"(?!(?:{'|'.join(sorted(STOP_WORDS))})\b)[a-z][a-z'’\-]*"
+_LOWER_CASE_STREET = (
+    rf"(?<![\w.,/\-])\d{{1,6}}[a-z]?[ \t]+(?:[nsew]\.?[ \t]+)?"
+    rf"(?:(?:{_LOWER_CASE_WORD}|{_NUMBERED_STREET})[ \t]+){{1,3}}(?:{_LOWER_CASE_SUFFIX})\b\.?"
+    rf"(?:,?[ \t]*(?i:{_UNIT}))?"
 )
 _PO_BOX = r"\b(?i:p\.?\s?o\.?\s+box|post\s+office\s+box|postbox|post\s+box)\s+\d{1,6}\b"
 _UNIT_ALONE = r"\b(?i:apt|apartment|unit|suite|ste)\.?\s*#?\s*[A-Z0-9\-]*\d[A-Z0-9\-]*\b"
@@ -42,11 +55,13 @@ _STATE_NAMES = (
     "Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming"
 )
 _STATE = rf"(?:(?:{_STATE_CODES})\b|{_STATE_NAMES})"
-_CITY_WORDS = r"[A-Z][a-z'’.\-]+(?:\s+[A-Z][a-z'’.\-]+){0,2}"
+_CITY_WORDS = r"[A-Z][a-z'’.\-]+(?:[ \t]+[A-Z][a-z'’.\-]+){0,2}"
 
 _ZIP = r"\d{5}(?:[\-\u2013]\d{4})?"
 
 # Words that end the name of a care facility ("Riverside Medical Center", "Miami General").
+# The facility patterns join words with spaces or tabs only, so a heading or exam name on the
+# next line is not read as part of the name.
 _FACILITY_SUFFIX = (
     "hospital|hospitals|medical center|medical centre|health center|health centre|"
     "health system|healthcare|health care|health|clinic|clinics|infirmary|institute|"
@@ -59,14 +74,16 @@ _FACILITY_SUFFIX = (
     "pharmacy|specialists|physicians|associates|practice"
 )
 _FACILITY = (
-    rf"(?:\b(?:St\.?|Saint|Mount|Mt\.?)\s+)?(?:\b[A-Z][A-Za-z'’.\-&]*\s+){{1,4}}"
-    rf"(?i:{_FACILITY_SUFFIX})\b(?:\s+(?:of|at|in)\s+[A-Z][A-Za-z'’.\-]*(?:\s+[A-Z][A-Za-z'’.\-]*){{0,2}})?"
+    rf"(?:\b(?:St\.?|Saint|Mount|Mt\.?)[ \t]+)?(?:\b[A-Z][A-Za-z'’.\-&]*[ \t]+){{1,4}}"
+    rf"(?i:{_FACILITY_SUFFIX})\b(?:[ \t]+(?:of|at|in)[ \t]+[A-Z][A-Za-z'’.\-]*(?:[ \t]+[A-Z][A-Za-z'’.\-]*){{0,2}})?"
 )
+# The care words that end a facility name, in any case, for rules in other modules.
+FACILITY_SUFFIX = rf"(?i:{_FACILITY_SUFFIX})"
 # "St. Luke's", "Saint Vincent's": a saint's name in the possessive is a facility name.
 _SAINT = r"\b(?:St\.?|Saint)\s+[A-Z][a-z]+(?:'s|’s)(?!\s+wort)(?:\s+(?i:hospital|medical center|clinic|health))?"
 _LEADING_FACILITY = (
-    r"\b(?:Memorial|General|Regional|Community|University|Children's|Children’s|Veterans)\s+"
-    r"(?:[A-Z][A-Za-z'’\-]+\s+){0,3}(?i:hospital|medical center|health|clinic|[A-Z][A-Za-z'’\-]+)"
+    r"\b(?:Memorial|General|Regional|Community|University|Children's|Children’s|Veterans)[ \t]+"
+    r"(?:[A-Z][A-Za-z'’\-]+[ \t]+){0,3}(?i:hospital|medical center|health|clinic|[A-Z][A-Za-z'’\-]+)"
 )
 
 
@@ -101,6 +118,9 @@ def build_place_patterns() -> tuple[ValuePattern, ...]:
     """Compile the place patterns, including the facility and city word lists."""
     return (
         ValuePattern("street", EntityType.STREET_ADDRESS, re.compile(_STREET), 0.85),
+        ValuePattern(
+            "lower_case_street", EntityType.STREET_ADDRESS, re.compile(_LOWER_CASE_STREET), 0.75
+        ),
         ValuePattern("po_box", EntityType.STREET_ADDRESS, re.compile(_PO_BOX), 0.85),
         ValuePattern("unit", EntityType.STREET_ADDRESS, re.compile(_UNIT_ALONE), 0.7),
         ValuePattern(
