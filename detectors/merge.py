@@ -8,18 +8,22 @@ from detectors.findings import EntityType, Finding
 
 # When findings overlap, the cluster becomes the first of these types that is present.
 # Structured identifiers come first because their pattern is precise; names and places from
-# the statistical model come last.
+# the statistical model come last. Record, plan, account and licence numbers are found only
+# after their label (or by a check digit), so they outrank a phone pattern that also fits the
+# digits ("NPI 1234567893" is a licence number, not a phone number).
+# NOTE: a phone number right after such a label ("insurance 1-800-555-0100") is therefore
+# typed as that identifier, but it is still replaced.
 TYPE_PRIORITY: tuple[EntityType, ...] = (
     EntityType.US_SSN,
     EntityType.EMAIL_ADDRESS,
     EntityType.URL,
     EntityType.IP_ADDRESS,
-    EntityType.FAX_NUMBER,
-    EntityType.PHONE_NUMBER,
     EntityType.MEDICAL_RECORD_NUMBER,
     EntityType.HEALTH_PLAN_NUMBER,
     EntityType.ACCOUNT_NUMBER,
     EntityType.LICENSE_NUMBER,
+    EntityType.FAX_NUMBER,
+    EntityType.PHONE_NUMBER,
     EntityType.VEHICLE_ID,
     EntityType.DEVICE_ID,
     EntityType.BIOMETRIC_ID,
