@@ -22,6 +22,7 @@ from detectors.recognizers.address_blocks import (
 from detectors.recognizers.addresses import ADDRESS_PATTERNS
 from detectors.recognizers.contact import CONTACT_PATTERNS
 from detectors.recognizers.dates import AGE_PATTERNS, DATE_PATTERNS
+from detectors.recognizers.facility_spans import tidy_facility_findings, verbs_only
 from detectors.recognizers.identifiers import IDENTIFIER_PATTERNS
 from detectors.recognizers.name_groups import names_in_lists, speaker_names
 from detectors.recognizers.names import NameRules, follows_title, propagate_names
@@ -65,6 +66,7 @@ class PresidioDetector:
             + ADDRESS_PATTERNS
         )
         self._names = NameRules()
+        self._verbs = verbs_only(nlp)
         self._phone = PhoneRecognizer(supported_regions=_PHONE_REGIONS)
 
     def detect(self, texts: Sequence[str]) -> list[list[Finding]]:
@@ -90,6 +92,7 @@ class PresidioDetector:
         findings.extend(speaker_names(text))
         findings.extend(names_in_lists(text, findings))
         findings.extend(propagate_names(text, findings))
+        findings = tidy_facility_findings(text, findings, self._verbs)
         findings.extend(self._deny_list.find(text))
         return merge_findings(_extend_to_word_ends(text, findings))
 
