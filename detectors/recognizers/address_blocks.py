@@ -177,10 +177,32 @@ def _block_after(text: str, lines: list[_Line], index: int) -> Iterator[Finding]
             return
         if _UNIT_LINE.match(content):
             yield _finding(EntityType.STREET_ADDRESS, offset, offset + len(content))
-        else:
+        elif _written_like_place(content):
             yield from _place_parts(offset, content)
+        else:
+            return
         if sentence_end is not None:
             return
+
+
+# Lower-case words that may stand inside a place name ("Stratford upon Avon", "Rio de Janeiro").
+_PLACE_CONNECTORS = frozenset({"upon", "on", "de", "del", "la", "le", "am", "an", "der", "of", "da"})
+
+
+def _written_like_place(content: str) -> bool:
+    """Whether a line may be a place line rather than prose that follows an address.
+
+    A clause mark (";") or a line of several words, mostly lower case and with no digits
+    ("Ferritin low, started iron"), is prose. Place lines with a postal code may carry a few
+    lower-case words ("KNIVSTA 18237 after the concert").
+    """
+    if ";" in content:
+        return False
+    words = content.replace(",", " ").split()
+    if len(words) < 2 or any(character.isdigit() for character in content):
+        return True
+    lower = [w for w in words if w[0].islower() and w.lower() not in _PLACE_CONNECTORS]
+    return len(lower) * 2 <= len(words)
 
 
 def _same_line_tail(text: str, street: Finding, line_end: int) -> Iterator[Finding]:

@@ -195,3 +195,12 @@ def test_facility_tagged_person_is_facility(detector: PresidioDetector, text: st
     finding = _finding_over(findings, start, start + len("Beth Israel Deaconess"))
     assert finding is not None
     assert finding.entity_type is EntityType.ORGANIZATION
+
+
+def test_prose_after_address_is_not_a_place(detector: PresidioDetector) -> None:
+    text = "Address: 1428 Elm Street\nPotassium low, started supplements.\nSacramento, CA 95816"
+    [findings] = detector.detect([text])
+
+    found = " ".join(_found_text(text, findings))
+    assert "1428 Elm Street" in found
+    assert "started supplements" not in found
