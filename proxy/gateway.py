@@ -19,7 +19,6 @@ from detectors.errors import (
     UpstreamStatusError,
     VaultError,
 )
-from policies.schema import Policy
 from proxy.audit import RequestRecord
 from proxy.deidentify import Caller, DeidentifiedRequest, RequestDeidentifier
 from proxy.gemini_fields import JsonObject
@@ -47,10 +46,6 @@ class Gateway:
         self.vault = vault
         self.upstream = upstream
         self._limiter = detection_limiter
-
-    @property
-    def policy(self) -> Policy:
-        return self.pipeline.policy
 
     async def deidentify(
         self, body: JsonObject, caller: Caller, record: RequestRecord
