@@ -7,8 +7,10 @@ from collections.abc import Iterable, Iterator
 
 from detectors.allowlist import AllowList
 from detectors.findings import EntityType, Finding
-from detectors.gazetteers import facilities, first_names, last_names, regions
+from detectors.gazetteers import common_word_names, facilities, first_names, last_names, regions
+from detectors.name_cues import TITLE_ONLY, has_cue_before
 from detectors.spacy_ner import NamedEntity
+from detectors.span_edges import end_before_field_label
 
 NER_DETECTOR = "spacy"
 
@@ -64,6 +66,9 @@ _DRUG_STEM = re.compile(
 _ACRONYM = re.compile(r"[A-Z0-9\-]{1,5}")
 _HYPHEN_TAIL = re.compile(r"[A-Za-z0-9]*(?:[\-'’][A-Za-z0-9]+)*")
 _LEADING_ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
+# A lower-case word that closes an organisation span ("cardiology" of "Mercy General
+# cardiology"): a department or service, not part of the name.
+_TRAILING_LOWER_WORD = re.compile(r"\s+(?P<word>[a-z][a-z\-]*)$")
 
 
 def findings_from_entities(
@@ -75,10 +80,37 @@ def findings_from_entities(
         if entity_type is None:
             continue
         start = entity.start + _leading_article_length(text[entity.start : entity.end])
-        end = _word_end(text, entity.end)
+        end = _name_end(text, start, _word_end(text, entity.end), entity_type)
         span = text[start:end]
+        if entity_type is EntityType.PERSON and not _is_person(text, start, span, entity):
+            continue
         if start < end and _is_phi(text, start, end, span, entity_type, allow_list):
             yield Finding(entity_type, start, end, _SCORE, NER_DETECTOR)
+
+
+def _name_end(text: str, start: int, end: int, entity_type: EntityType) -> int:
+    """Cut field labels off a person or organisation, and departments off an organisation."""
+    if entity_type not in (EntityType.PERSON, EntityType.ORGANIZATION):
+        return end
+    end = end_before_field_label(text, start, end)
+    if entity_type is EntityType.ORGANIZATION:
+        while (match := _TRAILING_LOWER_WORD.search(text, start, end)) and not _CARE_WORD.match(
+            match.group("word")
+        ):
+            end = match.start()
+    return end
+
+
+def _is_person(text: str, start: int, span: str, entity: NamedEntity) -> bool:
+    """Reject a title alone, and one vocabulary word ("Diuresed") that no name cue supports."""
+    if TITLE_ONLY.fullmatch(span):
+        return False
+    if not entity.vocabulary_word or entity.end - entity.start != len(span):
+        return True
+    lowered = span.lower()
+    if lowered in first_names() or lowered in last_names() or lowered in common_word_names():
+        return True
+    return has_cue_before(text, start)
 
 
 def _word_end(text: str, end: int) -> int:
@@ -106,6 +138,8 @@ def _is_phi(
     if _ACRONYM.fullmatch(span) or _PLURAL_ACRONYM.fullmatch(span):
         return entity_type is EntityType.LOCATION and span.isalpha() and len(span) > 3
     if entity_type is EntityType.ORGANIZATION:
+        if _CARE_WORD.fullmatch(span):
+            return False  # "Hospital" alone names no facility.
         return bool(_CARE_WORD.search(span) or _PLACE_CONTEXT.search(text, 0, start))
     return True
 

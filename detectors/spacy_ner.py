@@ -9,22 +9,32 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from detectors.english_words import EnglishVocabulary
 from detectors.errors import DetectionError
+from detectors.span_edges import split_at_field_breaks
 
 # Characters shared by neighbouring chunks, so an entity cut by one chunk edge is whole in
 # the other chunk.
 CHUNK_OVERLAP = 200
 _BATCH_SIZE = 64
 _WHITESPACE = re.compile(r"\s")
+# Labels whose entities are cut at field breaks. Places keep their lines because address
+# blocks are read across lines.
+_NAME_LABELS = frozenset({"PERSON", "ORG"})
 
 
 @dataclass(frozen=True, slots=True)
 class NamedEntity:
-    """One entity spaCy tagged, with half-open offsets into the whole original text."""
+    """One entity spaCy tagged, with half-open offsets into the whole original text.
+
+    `vocabulary_word` is True when the entity is one word of the English vocabulary
+    ("Diuresed", "Summarise"), which the model often mistakes for a name at a sentence start.
+    """
 
     label: str
     start: int
     end: int
+    vocabulary_word: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +48,8 @@ class SpacyEntityTagger:
     """Tag entities with only the pipeline components the recognizer needs.
 
     Texts longer than `chunk_chars` (default: the pipeline's `max_length`) are split at
-    whitespace into chunks that overlap by `CHUNK_OVERLAP` characters.
+    whitespace into chunks that overlap by `CHUNK_OVERLAP` characters. An entity that crosses
+    a field break (two or more spaces, a tab, a line break) becomes one entity per part.
     """
 
     def __init__(self, nlp: Language, *, chunk_chars: int | None = None) -> None:
@@ -51,6 +62,7 @@ class SpacyEntityTagger:
             if name == "ner" or "ner" in getattr(component, "listening_components", ())
         ]
         self._chunk_chars = max(chunk_chars or nlp.max_length, 2 * CHUNK_OVERLAP + 1)
+        self._vocabulary = EnglishVocabulary.from_pipeline(nlp)
 
     @property
     def component_names(self) -> list[str]:
@@ -67,17 +79,26 @@ class SpacyEntityTagger:
         entities: list[list[NamedEntity]] = [[] for _ in texts]
         try:
             for chunk, doc in zip(chunks, self._run(chunk.text for chunk in chunks)):
-                entities[chunk.text_index].extend(
-                    NamedEntity(
-                        entity.label_,
-                        chunk.offset + entity.start_char,
-                        chunk.offset + entity.end_char,
+                for entity in doc.ents:
+                    entities[chunk.text_index].extend(
+                        self._parts(
+                            texts[chunk.text_index],
+                            entity.label_,
+                            chunk.offset + entity.start_char,
+                            chunk.offset + entity.end_char,
+                        )
                     )
-                    for entity in doc.ents
-                )
         except (ValueError, RuntimeError, MemoryError) as error:
             raise DetectionError(f"spaCy failed on a batch of {len(texts)} texts") from error
         return entities
+
+    def _parts(self, text: str, label: str, start: int, end: int) -> Iterator[NamedEntity]:
+        if label not in _NAME_LABELS:
+            yield NamedEntity(label, start, end)
+            return
+        for part in split_at_field_breaks(text, start, end):
+            words = text[part.start : part.end]
+            yield NamedEntity(label, part.start, part.end, words in self._vocabulary)
 
     def _run(self, texts: Iterator[str]) -> Iterator[Doc]:
         docs: Iterator[Doc] = (self._nlp.make_doc(text) for text in texts)

@@ -16,27 +16,28 @@ from detectors.gazetteers import (
     read_word_list,
     regions,
 )
+from detectors.name_cues import RELATION as _RELATION
+from detectors.name_cues import TITLE as _TITLE
+from detectors.name_cues import TITLE_ONLY
 from detectors.ner_rules import follows_eponym_noun
 from detectors.recognizers.patterns import LETTER, LOWER, RULES_DETECTOR, UPPER
+from detectors.span_edges import (
+    end_before_field_label,
+    is_field_label,
+    precedes_field_value,
+    split_at_field_breaks,
+)
 
 # Names in every Latin, Greek and Cyrillic alphabet ("Guðmundsdóttir", "Šušulić", "Ольга").
 _NAME_CHAR = rf"(?:{LETTER}|['’\-])"
 _NAME_WORD = rf"{UPPER}{_NAME_CHAR}*{LOWER}{_NAME_CHAR}*"
 _ANY_CASE_WORD = rf"{LETTER}{_NAME_CHAR}+"
 _INITIAL = rf"{UPPER}\.?(?=[\s,;:)]|$)"
-_TITLE = (
-    r"(?:Dr|Drs|Mr|Mrs|Ms|Mx|Miss|Prof|Professor|Nurse|Sister|Father|Rev|Reverend|Capt|Sgt|"
-    r"Officer|Judge|Doctor|Pastor|Rabbi|Imam|Sr|Sra|Srta|Don|Dona|Herr|Frau|Mme|Mlle)"
-)
+# A name in capitals, as headers write it ("CHIDI" of "OKONKWO-BAILEY, CHIDI").
+_CAPITALS_WORD = rf"{UPPER}{{2,}}(?:['’\-]{UPPER}+)*(?![\w'’\-])"
 _CREDENTIAL = (
     r"(?:MD|M\.D\.|DO|D\.O\.|RN|BSN|NP|PA-C|PA|PhD|DDS|DMD|PharmD|LPN|CNA|MSW|LCSW|CNM|CRNA|"
     r"FNP|FNP-BC|APRN|DPM|OD|DC|PT|DPT|OT|RD|MPH|FACS|FACP)"
-)
-_RELATION = (
-    r"(?:son|daughter|wife|husband|mother|mom|mum|father|dad|brother|sister|partner|spouse|"
-    r"friend|neighbou?r|caregiver|carer|grandson|granddaughter|grandmother|grandma|"
-    r"grandfather|grandpa|aunt|uncle|niece|nephew|cousin|fianc[eé]e?|boyfriend|girlfriend|"
-    r"roommate|guardian|stepson|stepdaughter|child|baby|kid)"
 )
 _LABEL = (
     r"(?:patient|pt|name|patient name|full name|attending|attending physician|physician|"
@@ -89,7 +90,7 @@ _STRONG_INTRODUCED_NAME = re.compile(
     rf"\b(?i:{_STRONG_INTRODUCTION})\s+(?P<value>{_ANY_CASE_WORD}(?:\s+{_ANY_CASE_WORD})?)"
 )
 _LABELLED_NAME = re.compile(
-    rf"\b(?i:{_LABEL})\s*:\s*(?P<value>(?:{_ANY_CASE_WORD}|{UPPER}\.)(?:,?\s+(?:{_NAME_WORD}|{_INITIAL})){{0,3}})"
+    rf"\b(?i:{_LABEL})\s*:\s*(?:(?i:{_TITLE})\.?\s+)?(?P<value>(?:{_ANY_CASE_WORD}|{UPPER}\.)(?:,?\s+(?:{_NAME_WORD}|{_CAPITALS_WORD}|{_INITIAL})){{0,3}})"
 )
 _RELATION_NAME = re.compile(
     rf"\b(?i:my|his|her|their|our|pt's|patient's|the patient's)\s+(?i:{_RELATION})\s*,?\s+"
@@ -150,6 +151,16 @@ def _allow_word(word: str) -> bool:
     return word.lower() in _allow_words()
 
 
+def _continues_name(words: str) -> bool:
+    """Check that the part of a name after a field break is not a label, place or everyday word."""
+    first = words.split()[0]
+    if is_field_label(first) or _allow_word(first) or first.lower() in regions():
+        return False
+    if first.lower() in common_word_names() | STOP_WORDS:
+        return False
+    return first[:1].isupper() or _is_known_name(first)
+
+
 def _finding(start: int, end: int, score: float) -> Finding:
     return Finding(EntityType.PERSON, start, end, score, RULES_DETECTOR)
 
@@ -187,7 +198,24 @@ class NameRules:
     name = "names"
 
     def find(self, text: str) -> Iterator[Finding]:
-        """Yield a PERSON finding for every name form the rules recognise in `text`."""
+        """Yield a PERSON finding for every name form the rules recognise in `text`.
+
+        A match that crosses a field break gives one finding per part ("Lara  Fiorentino").
+        Field labels that close a part ("ANNA M   MRN") are cut off, and a title alone ("Dr")
+        is never a finding.
+        """
+        for finding in self._find_untrimmed(text):
+            parts = split_at_field_breaks(text, finding.start, finding.end)
+            for index, part in enumerate(parts):
+                end = end_before_field_label(text, part.start, part.end)
+                words = text[part.start : end]
+                if TITLE_ONLY.fullmatch(words):
+                    continue
+                if index > 0 and (precedes_field_value(text, end) or not _continues_name(words)):
+                    continue
+                yield _finding(part.start, end, finding.score)
+
+    def _find_untrimmed(self, text: str) -> Iterator[Finding]:
         yield from self._after_titles(text)
         for match in _CREDENTIALED_NAME.finditer(text):
             yield _finding(*match.span("value"), 0.85)
