@@ -205,12 +205,15 @@ class NameRules:
         is never a finding.
         """
         for finding in self._find_untrimmed(text):
-            parts = split_at_field_breaks(text, finding.start, finding.end)
+            parts = list(split_at_field_breaks(text, finding.start, finding.end))
             for index, part in enumerate(parts):
                 end = end_before_field_label(text, part.start, part.end)
                 words = text[part.start : end]
                 if TITLE_ONLY.fullmatch(words):
                     continue
+                # A name never continues on the next line: there a new field or heading starts.
+                if index > 0 and "\n" in text[parts[index - 1].end : part.start]:
+                    break
                 if index > 0 and (precedes_field_value(text, end) or not _continues_name(words)):
                     continue
                 yield _finding(part.start, end, finding.score)

@@ -136,8 +136,20 @@ def test_note_phi_found_and_clinical_words_kept(
         ("Helena Marquardt Read by: Dr. Ames", "Helena Marquardt"),
         ("Theodore Blackwood   Consultant", "Theodore Blackwood"),
         ("Attending: Dr. Rajesh Subramanian", "Rajesh Subramanian"),
+        (
+            "Attending: Dr. Rajesh Subramanian\n\nHISTORY OF PRESENT ILLNESS: cough",
+            "Rajesh Subramanian",
+        ),
+        ("Patient: KOWALSKI, ANNA M\nHISTORY OF PRESENT ILLNESS: cough", "KOWALSKI, ANNA M"),
     ],
-    ids=["header fields", "read by label", "role after spaces", "title before name"],
+    ids=[
+        "header fields",
+        "read by label",
+        "role after spaces",
+        "title before name",
+        "heading after blank line",
+        "heading on next line",
+    ],
 )
 def test_person_span_ends_at_name(detector: PresidioDetector, text: str, name: str) -> None:
     [findings] = detector.detect([text])
