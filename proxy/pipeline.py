@@ -79,14 +79,16 @@ class Pipeline:
     ) -> list[RedactedText]:
         """Apply the policy to the texts of one request in one session.
 
-        Values the session already contains are replaced wherever they occur, so earlier turns
-        stay consistent even where a detector misses one. The returned findings are those
+        Values the session already contains, and values found anywhere in this request, are
+        replaced wherever they occur in it, so a detector that finds a value once (or in an
+        earlier turn) covers its other occurrences too. The returned findings are those
         that were replaced. Raises `DeidentificationError` (or `DetectionError` from a
         second look) on failure.
         """
-        known = _known_value_pattern(state)
+        known = _known_values(texts, findings, state)
+        pattern = _known_value_pattern(known)
         merged = [
-            merge_findings([*text_findings, *_known_value_findings(text, known, state)])
+            merge_findings([*text_findings, *_known_value_findings(text, pattern, known)])
             for text, text_findings in zip(texts, findings, strict=True)
         ]
         results = self._apply(texts, merged, state)
@@ -165,30 +167,44 @@ def _run_detector(detector: Detector, texts: Sequence[str]) -> list[list[Finding
     return results
 
 
-def _known_value_pattern(state: SessionState) -> re.Pattern[str] | None:
-    """Compile the session's originals, longest first, so earlier turns stay consistent."""
-    originals = {
-        entry.original
-        for entry in state.entries.values()
-        if len(entry.original) >= MIN_KNOWN_VALUE_LENGTH
-    }
-    if not originals:
+def _known_values(
+    texts: Sequence[str], findings: Sequence[Sequence[Finding]], state: SessionState
+) -> dict[str, EntityType]:
+    """Map each known value (case-folded) to its type: the session's originals, then this
+    request's findings. Values too short to search for safely are left out."""
+    known = {entry.original.casefold(): entry.entity_type for entry in state.entries.values()}
+    for text, text_findings in zip(texts, findings, strict=True):
+        for finding in text_findings:
+            known.setdefault(text[finding.start : finding.end].casefold(), finding.entity_type)
+    return {value: kind for value, kind in known.items() if _searchable(value)}
+
+
+def _searchable(value: str) -> bool:
+    stripped = value.strip()
+    if len(stripped) < MIN_KNOWN_VALUE_LENGTH:
+        return False
+    # Short numbers ("12", "300") occur everywhere in clinical text as doses and counts.
+    return any(character.isalpha() for character in stripped) or len(stripped) >= 4
+
+
+def _known_value_pattern(known: dict[str, EntityType]) -> re.Pattern[str] | None:
+    """Compile the known values, longest first, as one case-insensitive alternation."""
+    if not known:
         return None
-    alternation = "|".join(re.escape(value) for value in sorted(originals, key=len, reverse=True))
+    alternation = "|".join(re.escape(value) for value in sorted(known, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
 
 
 def _known_value_findings(
-    text: str, pattern: re.Pattern[str] | None, state: SessionState
+    text: str, pattern: re.Pattern[str] | None, known: dict[str, EntityType]
 ) -> list[Finding]:
     if pattern is None:
         return []
-    by_original = {entry.original.casefold(): entry for entry in state.entries.values()}
     findings = []
     for match in pattern.finditer(text):
-        entry = by_original.get(match.group(0).casefold())
-        if entry is not None:
-            findings.append(Finding(entry.entity_type, match.start(), match.end(), 1.0, "session"))
+        entity_type = known.get(match.group(0).casefold())
+        if entity_type is not None:
+            findings.append(Finding(entity_type, match.start(), match.end(), 1.0, "known-value"))
     return findings
 
 
