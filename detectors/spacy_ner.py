@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from detectors.english_words import EnglishVocabulary
 from detectors.errors import DetectionError
-from detectors.span_edges import split_at_field_breaks
+from detectors.span_edges import TextSpan, split_at_field_breaks
 
 # Characters shared by neighbouring chunks, so an entity cut by one chunk edge is whole in
 # the other chunk.
@@ -21,6 +21,11 @@ _WHITESPACE = re.compile(r"\s")
 # Labels whose entities are cut at field breaks. Places keep their lines because address
 # blocks are read across lines.
 _NAME_LABELS = frozenset({"PERSON", "ORG"})
+# A line that is only a care word, as in a wrapped facility name.
+_CARE_LINE = re.compile(
+    r"(?i:(?:medical|health|cancer|rehabilitation|surgical|children's)\s+)?"
+    r"(?i:hospital|medical\s+center|health\s+center|clinic|center|centre|infirmary|institute)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +101,10 @@ class SpacyEntityTagger:
         if label not in _NAME_LABELS:
             yield NamedEntity(label, start, end)
             return
-        for part in split_at_field_breaks(text, start, end):
+        parts = list(split_at_field_breaks(text, start, end))
+        if label == "ORG":
+            parts = _join_wrapped_care_lines(text, parts)
+        for part in parts:
             words = text[part.start : part.end]
             yield NamedEntity(label, part.start, part.end, words in self._vocabulary)
 
@@ -132,3 +140,27 @@ def _first_whitespace(text: str, low: int, high: int) -> int:
     """Return the position after the first whitespace in text[low:high], or low if none."""
     match = _WHITESPACE.search(text, low, high)
     return match.end() if match else low
+
+
+def _join_wrapped_care_lines(text: str, parts: list[TextSpan]) -> list[TextSpan]:
+    """Join a line that holds only a care word to the line above it.
+
+    Headers wrap facility names ("LAKESHORE REGIONAL" above "MEDICAL CENTER"); split apart,
+    the first line would be dropped as a name without its care word and leak.
+    """
+    joined: list[TextSpan] = []
+    for part in parts:
+        previous = joined[-1] if joined else None
+        gap = text[previous.end : part.start] if previous is not None else ""
+        line_end = text.find("\n", part.end)
+        line_rest = text[part.end : line_end if line_end != -1 else len(text)]
+        if (
+            previous is not None
+            and gap.strip(" \t\r") == "\n"
+            and not line_rest.strip()
+            and _CARE_LINE.fullmatch(text[part.start : part.end])
+        ):
+            joined[-1] = TextSpan(previous.start, part.end)
+        else:
+            joined.append(part)
+    return joined

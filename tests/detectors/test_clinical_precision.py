@@ -174,3 +174,18 @@ def test_spacy_organisation_drops_department(nlp: Language) -> None:
     findings = findings_from_entities(text, entities, AllowList())
     organisations = [text[f.start : f.end] for f in findings]
     assert organisations == ["Mercy General"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Transferred from LAKESHORE REGIONAL\nMEDICAL CENTER\nCT CHEST",
+        "LAKESHORE REGIONAL\nMEDICAL CENTER\n123 Main St",
+    ],
+    ids=["after from", "header block"],
+)
+def test_wrapped_facility_name_not_leaked(detector: PresidioDetector, text: str) -> None:
+    [findings] = detector.detect([text])
+    start = text.index("LAKESHORE")
+    assert any(f.start <= start and start + len("LAKESHORE REGIONAL") <= f.end for f in findings)
+    assert "CT CHEST" not in " ".join(text[f.start : f.end] for f in findings)
