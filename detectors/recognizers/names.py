@@ -58,6 +58,8 @@ _TITLE_NAME = re.compile(
     rf"\b(?i:{_TITLE})\.?\s+(?P<value>{UPPER}\.(?=[\s,;:)]|$)|(?:{UPPER}\.\s*)?{_ANY_CASE_WORD}"
     rf"(?:\s+{_INITIAL})?(?:\s+{_NAME_WORD}){{0,2}})"
 )
+# A house number and street name right before "Dr.", which then means Drive.
+_STREET_BEFORE = re.compile(r"\b\d{1,6}[ \t]+(?:[A-Z][\w'’\-]*[ \t]+){1,3}$")
 _BEFORE_TITLE = re.compile(rf"\b(?i:{_TITLE})\.?\s+$")
 _CREDENTIALED_NAME = re.compile(
     rf"\b(?P<value>{_NAME_WORD}(?:\s+{_INITIAL})?(?:\s+{_NAME_WORD}){{1,2}}),?\s+{_CREDENTIAL}\b"
@@ -251,6 +253,9 @@ class NameRules:
 
     def _after_titles(self, text: str) -> Iterator[Finding]:
         for match in _TITLE_NAME.finditer(text):
+            if _STREET_BEFORE.search(text, 0, match.start()) and text[match.start()] in "Dd":
+                # "4 Oak Dr. Then left": here "Dr." is the street type Drive, not a title.
+                continue
             start, end = match.span("value")
             if text[start].islower() and not _is_known_name(text[start:end].split()[0]):
                 continue

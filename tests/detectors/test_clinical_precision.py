@@ -160,7 +160,11 @@ def test_person_span_ends_at_name(detector: PresidioDetector, text: str, name: s
 
 @pytest.mark.parametrize(
     "text",
-    ["Summarise.", "Diuresed with furosemide.", "Extubated on day 3, then ambulated."],
+    [
+        "Summarise.",
+        "Diuresed with furosemide.",
+        "Extubated on day 3, then ambulated.",
+    ],
     ids=["one-word prompt", "clinical verb", "past tense verb"],
 )
 def test_vocabulary_word_alone_not_person(detector: PresidioDetector, text: str) -> None:
@@ -189,3 +193,12 @@ def test_wrapped_facility_name_not_leaked(detector: PresidioDetector, text: str)
     start = text.index("LAKESHORE")
     assert any(f.start <= start and start + len("LAKESHORE REGIONAL") <= f.end for f in findings)
     assert "CT CHEST" not in " ".join(text[f.start : f.end] for f in findings)
+
+
+def test_drive_after_street_is_not_a_title(detector: PresidioDetector) -> None:
+    text = "Lives at 4 Oak Dr. Then left for work."
+    [findings] = detector.detect([text])
+    assert all(f.entity_type is not EntityType.PERSON for f in findings)
+    assert any(text[f.start : f.end] == "4 Oak Dr" for f in findings) or any(
+        "Oak" in text[f.start : f.end] for f in findings
+    )
