@@ -199,6 +199,4 @@ def test_drive_after_street_is_not_a_title(detector: PresidioDetector) -> None:
     text = "Lives at 4 Oak Dr. Then left for work."
     [findings] = detector.detect([text])
     assert all(f.entity_type is not EntityType.PERSON for f in findings)
-    assert any(text[f.start : f.end] == "4 Oak Dr" for f in findings) or any(
-        "Oak" in text[f.start : f.end] for f in findings
-    )
+    assert any("4 Oak Dr" in text[f.start : f.end] for f in findings)
