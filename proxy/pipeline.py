@@ -88,7 +88,9 @@ class Pipeline:
         known = _known_values(texts, findings, state)
         pattern = _known_value_pattern(known)
         merged = [
-            merge_findings([*text_findings, *_known_value_findings(text, pattern, known)])
+            merge_findings(
+                [*text_findings, *_known_value_findings(text, pattern, known, text_findings)]
+            )
             for text, text_findings in zip(texts, findings, strict=True)
         ]
         results = self._apply(texts, merged, state)
@@ -196,14 +198,19 @@ def _known_value_pattern(known: dict[str, EntityType]) -> re.Pattern[str] | None
 
 
 def _known_value_findings(
-    text: str, pattern: re.Pattern[str] | None, known: dict[str, EntityType]
+    text: str,
+    pattern: re.Pattern[str] | None,
+    known: dict[str, EntityType],
+    detected: Sequence[Finding],
 ) -> list[Finding]:
+    """Return findings for known values in `text` that no detector reported at that span."""
     if pattern is None:
         return []
+    found = {(finding.start, finding.end) for finding in detected}
     findings = []
     for match in pattern.finditer(text):
         entity_type = known.get(match.group(0).casefold())
-        if entity_type is not None:
+        if entity_type is not None and match.span() not in found:
             findings.append(Finding(entity_type, match.start(), match.end(), 1.0, "known-value"))
     return findings
 

@@ -26,6 +26,7 @@ HHS_RESTRICTED_ZIP_PREFIXES = (
 )  # fmt: skip
 
 _AGE_NUMBER = re.compile(r"\d{1,3}")
+_BIRTH_YEAR = re.compile(r"(?:18|19|20)\d{2}")
 _ZIP = re.compile(r"(?<!\d)(\d{5})(?:[- ]?\d{4})?(?!\d)")
 
 
@@ -84,6 +85,11 @@ class GeneralizeOperator:
         return Substitute(generalized, reversible=False)
 
     def _age(self, text: str) -> str | None:
+        if _BIRTH_YEAR.fullmatch(text.strip()):
+            # A birth year that implies an age over the limit: Safe Harbor aggregates the
+            # year too, so every such year becomes one cut-off year.
+            cutoff = date.today().year - self.params.max_age - 1
+            return text if int(text) > cutoff else f"{cutoff} or earlier"
         match = _AGE_NUMBER.search(text)
         if match is None:
             return None

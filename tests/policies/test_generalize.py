@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from detectors.findings import EntityType
@@ -86,3 +88,10 @@ def test_generalized_values_not_recorded(safe_harbor: Policy, state: SessionStat
     generalize(safe_harbor, state, "97", EntityType.AGE)
 
     assert dict(state.entries) == {}
+
+
+def test_birth_year_over_limit_aggregated(safe_harbor: Policy, state: SessionState) -> None:
+    cutoff = date.today().year - 90
+
+    assert generalize(safe_harbor, state, "1931", EntityType.AGE) == f"{cutoff} or earlier"
+    assert generalize(safe_harbor, state, str(cutoff + 1), EntityType.AGE) == str(cutoff + 1)
