@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from detectors.errors import ConfigurationError
+from proxy.restore import RestoreCounts
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,12 @@ class RequestRecord:
     altered: int = 0
     started: float = field(default_factory=time.perf_counter)
     stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    def add_restore_counts(self, counts: RestoreCounts) -> None:
+        """Add one response's (or stream's) restore integrity counts."""
+        self.restored += counts.restored
+        self.unknown += counts.unknown
+        self.altered += counts.altered
 
     def add_stage(self, stage: str, seconds: float) -> None:
         self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + seconds

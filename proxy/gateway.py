@@ -62,30 +62,25 @@ class Gateway:
         self, path: str, api_version: str, request: DeidentifiedRequest, record: RequestRecord
     ) -> JsonObject:
         """Forward a de-identified generateContent request and restore the whole response."""
-        answer = await self._call("post", path, request.body, api_version, request, record)
+        answer = await self._call(path, api_version, request, record)
         started = time.perf_counter()
-        counts = restore_response(answer, request.restorer)
+        record.add_restore_counts(restore_response(answer, request.restorer))
         record.add_stage("restore", time.perf_counter() - started)
-        record.restored, record.unknown, record.altered = (
-            counts.restored,
-            counts.unknown,
-            counts.altered,
-        )
         return answer
 
     async def count_tokens(
         self, path: str, api_version: str, request: DeidentifiedRequest, record: RequestRecord
     ) -> JsonObject:
         """Forward a de-identified countTokens request; the response carries no text."""
-        return await self._call("post", path, request.body, api_version, request, record)
+        return await self._call(path, api_version, request, record)
 
     async def stream(
         self, path: str, api_version: str, request: DeidentifiedRequest, record: RequestRecord
     ) -> AsyncIterator[JsonObject]:
-        """Forward a streaming request and yield restored chunks.
+        """Forward a streaming request and return an iterator of restored chunks.
 
         The first chunk is fetched before this returns, so an upstream error is raised here
-        and can still become a plain HTTP error answer.
+        and can still become a plain HTTP error response.
         """
         chunks = self.upstream.stream(path, request.body, api_version).__aiter__()
         try:
@@ -110,17 +105,11 @@ class Gateway:
         return answer
 
     async def _call(
-        self,
-        method: str,
-        path: str,
-        body: JsonObject,
-        api_version: str,
-        request: DeidentifiedRequest,
-        record: RequestRecord,
+        self, path: str, api_version: str, request: DeidentifiedRequest, record: RequestRecord
     ) -> JsonObject:
         started = time.perf_counter()
         try:
-            answer = await self.upstream.call(method, path, body, api_version)
+            answer = await self.upstream.call("post", path, request.body, api_version)
         except UpstreamStatusError as error:
             record.upstream_status = error.status_code
             error.body = restore_strings(error.body, request.restorer)
@@ -144,12 +133,7 @@ class Gateway:
                 yield restoration.restore_chunk(chunk)
         for tail in restoration.flush():
             yield tail
-        counts = restoration.counts
-        record.restored, record.unknown, record.altered = (
-            counts.restored,
-            counts.unknown,
-            counts.altered,
-        )
+        record.add_restore_counts(restoration.counts)
 
 
 __all__ = ["Caller", "Gateway", "is_refusal"]

@@ -69,7 +69,7 @@ class StreamRestoration:
         return tail
 
     def _add(self, counts: RestoreCounts) -> None:
-        self.counts = add_counts(self.counts, counts)
+        self.counts = self.counts + counts
 
 
 def restore_response(body: JsonObject, restorer: Restorer) -> RestoreCounts:
@@ -77,18 +77,9 @@ def restore_response(body: JsonObject, restorer: Restorer) -> RestoreCounts:
     counts = RestoreCounts(restored=0, unknown=0, altered=0)
     for _, slot in response_text_slots(body):
         result = restorer.restore(slot.read())
-        counts = add_counts(counts, result.counts)
+        counts = counts + result.counts
         slot.write(result.text)
     return counts
-
-
-def add_counts(first: RestoreCounts, second: RestoreCounts) -> RestoreCounts:
-    """Return the sum of two sets of integrity counts."""
-    return RestoreCounts(
-        restored=first.restored + second.restored,
-        unknown=first.unknown + second.unknown,
-        altered=first.altered + second.altered,
-    )
 
 
 def restore_strings(value: Any, restorer: Restorer) -> Any:
