@@ -22,6 +22,7 @@ from detectors.recognizers.places import FACILITY_SUFFIX
 _SENTENCE_OPENING = re.compile(r"(?:^|[\n:.!?•*\-])[ \t]*$")
 _LOOKBEHIND_CHARS = 12
 _FIRST_WORD = re.compile(r"[A-Za-z]+(?=[ \t]+[A-Z])")
+_FACILITY_WORD = re.compile(r"[^\s,;:()]+")
 _CARE_WORD_AT_LINE_END = re.compile(rf"\b{FACILITY_SUFFIX}[.,]?[ \t]*$")
 # A capitalised care word right after a name: "Beth Israel Deaconess Medical Center".
 _CARE_WORD_AFTER = re.compile(rf"[ \t]+(?=[A-Z]){FACILITY_SUFFIX}\b")
@@ -95,8 +96,23 @@ def _trim_facility(text: str, finding: Finding, verbs: frozenset[str]) -> Iterat
         start = first_word.end()
         while start < end and text[start] in " \t":
             start += 1
+    end = _without_trailing_lower_words(text, start, end)
     if start < end:
         yield Finding(finding.entity_type, start, end, finding.score, finding.detector)
+
+
+def _without_trailing_lower_words(text: str, start: int, end: int) -> int:
+    """Return where a facility name ends without trailing lower-case words.
+
+    "Mercy General cardiology" names the facility "Mercy General"; the department word is
+    clinical content. A name written wholly in lower case is left as it is.
+    """
+    words = list(_FACILITY_WORD.finditer(text, start, end))
+    if not any(word.group()[0].isupper() for word in words):
+        return end
+    while len(words) > 1 and words[-1].group()[0].islower():
+        words.pop()
+    return words[-1].end() if words else end
 
 
 def _facility_line(text: str, finding: Finding) -> tuple[int, int]:

@@ -66,8 +66,7 @@ NOTES = [
             "Diuresed",
             "furosemide",
             "Ambulated",
-            # NOTE: "cardiology" is left out because the facility pattern in
-            # recognizers/places.py still reads "General cardiology" as a facility.
+            "cardiology",
         ],
     ),
     (
