@@ -27,6 +27,9 @@ def create_app(settings: Settings, components: Components | None = None) -> Fast
         built = components or build_components(settings)
         app.state.components = built
         _warn_about_open_settings(built)
+        purged = built.vault.purge_expired()
+        if purged:
+            logger.info("purged %d expired vault sessions at start-up", purged)
         logger.info(
             "deid-proxy ready: policy=%s detectors=%s",
             built.pipeline.policy.name,
