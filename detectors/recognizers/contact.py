@@ -28,7 +28,7 @@ _PHONE_LABEL = (
 )
 # The kind of line written after a number in signatures: "416 60 039 office".
 _LINE_KIND = r"(?:office|fax|mobile|cell|home|work|desk|direct|landline)"
-_LABELLED_DIGITS = rf"(?:\+?\d[\d\s.{_DASH}()]{{5,16}}\d){_EXTENSION}"
+_LABELLED_DIGITS = rf"(?:\+?\(?\d[\d\s.{_DASH}()]{{5,16}}\d){_EXTENSION}"
 
 
 def _phone_digit_count(match: re.Match[str]) -> bool:

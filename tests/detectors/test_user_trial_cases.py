@@ -204,3 +204,13 @@ def test_prose_after_address_is_not_a_place(detector: PresidioDetector) -> None:
     found = " ".join(_found_text(text, findings))
     assert "1428 Elm Street" in found
     assert "started supplements" not in found
+
+
+@pytest.mark.parametrize(
+    "text", ["Fax: (617) 555-0123 ext. 45.", "Fax (617) 555-0123"], ids=["colon", "no-colon"]
+)
+def test_fax_with_area_code_brackets(detector: PresidioDetector, text: str) -> None:
+    [findings] = detector.detect([text])
+
+    assert [f.entity_type for f in findings] == [EntityType.FAX_NUMBER]
+    assert "555-0123" in text[findings[0].start : findings[0].end]
