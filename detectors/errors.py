@@ -13,7 +13,7 @@ class DeidError(Exception):
 
 
 class ClientRequestError(DeidError):
-    """The client's request is invalid; the message tells the client what to change."""
+    """The client's request is invalid. The message names what the client must change."""
 
     status_code = 400
 
@@ -49,13 +49,13 @@ class UpstreamError(DeidError):
 
 
 class UpstreamTimeoutError(UpstreamError):
-    """The upstream did not answer within the configured timeout."""
+    """The upstream did not respond within the configured timeout."""
 
     status_code = 504
 
 
 class UpstreamStatusError(UpstreamError):
-    """The upstream answered with an error status; its status and JSON body are kept."""
+    """The upstream returned an error status. Its status and JSON body are kept."""
 
     def __init__(self, status_code: int, body: object) -> None:
         super().__init__(f"upstream returned HTTP {status_code}")
@@ -76,4 +76,4 @@ class VaultError(DeidError):
 
 
 class RestoreError(DeidError):
-    """The answer could not be re-identified."""
+    """The response could not be re-identified."""

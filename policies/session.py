@@ -1,7 +1,7 @@
 """The in-memory view of one vault session: what has been replaced so far, and how.
 
 The policy step reads and extends it; the vault loads and persists it; the restore step reads
-it. It holds PHI, so its `repr` shows counts only.
+it. It contains PHI, so its `repr` shows counts only.
 """
 
 from __future__ import annotations

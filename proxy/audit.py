@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class RequestRecord:
-    """Metadata of one request, filled in while it is served; it holds no text, so it is safe to write out."""
+    """Metadata of one request, filled in while it is served. It contains no text, so it is safe to write out."""
 
     request_id: str
     route: str

@@ -1,7 +1,7 @@
 """The gateway: de-identify a Gemini request, forward it, re-identify the response.
 
 Everything that can fail before forwarding (detection, the policy step, the vault) runs
-before the upstream is called, so a failure forwards nothing. Re-exports `Caller` for routes.
+before the upstream is called, so a failure forwards nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from proxy.restore import Restorer
 from proxy.streaming import StreamRestoration, restore_response, restore_strings
 from proxy.upstream import Upstream
 from proxy.vault.base import VaultBackend
+
+__all__ = ["Gateway", "is_refusal"]
 
 logger = logging.getLogger(__name__)
 
@@ -134,9 +136,6 @@ class Gateway:
         for tail in restoration.flush():
             yield tail
         record.add_restore_counts(restoration.counts)
-
-
-__all__ = ["Caller", "Gateway", "is_refusal"]
 
 
 def is_refusal(error: BaseException) -> bool:

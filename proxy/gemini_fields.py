@@ -141,7 +141,7 @@ def _string_slots(value: Any, path: str, skip: tuple[str, ...] = ()) -> Iterator
     """Yield every string and integer below `value`; `skip` keys count at the top level only.
 
     Integers are scanned too, because an identifier such as an SSN or MRN may arrive as a JSON
-    number in function arguments; a number that holds PHI is replaced by a string token.
+    number in function arguments; a number that contains PHI is replaced by a string token.
     """
     if isinstance(value, dict):
         items: Iterable[tuple[str | int, Any]] = value.items()

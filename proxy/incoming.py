@@ -12,7 +12,7 @@ from fastapi import Request
 from detectors.errors import ClientRequestError, PayloadTooLargeError
 from proxy.audit import RequestRecord
 from proxy.components import Components
-from proxy.gateway import Caller
+from proxy.deidentify import Caller
 
 SESSION_HEADER = "x-deid-session"
 SESSION_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,128}")

@@ -1,12 +1,11 @@
-"""The de-identification pipeline: detectors, then the policy, inside one vault session.
+"""The de-identification pipeline: detectors, then the policy, applied in one session.
 
-Detection needs no session, so it runs before the session lock is taken. The policy step and
-the vault write run under it, so that concurrent requests of one session mint consistent tokens.
+`find` needs no session; `deidentify` takes the session state that the caller loaded (and
+locked, for a named session), so the two run separately.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,8 +17,6 @@ from detectors.merge import merge_findings
 from policies.engine import DeidentifiedText, deidentify_texts
 from policies.schema import Policy
 from policies.session import SessionState
-
-logger = logging.getLogger(__name__)
 
 # Values this short ("Al", initials) would match too much ordinary text when searched for.
 MIN_KNOWN_VALUE_LENGTH = 3

@@ -1,8 +1,8 @@
 """Re-identification: put a session's originals back in place of its tokens.
 
 One compiled alternation scans the response once, left to right, so a restored original is
-never scanned again (a surrogate that equals another entry's original is not restored twice). At each
-position the first alternative that matches wins, in this order:
+never scanned again: a surrogate that equals another entry's original is not restored twice.
+At each position the first alternative that matches wins, in this order:
 
 1. a bracketed placeholder, in any letter case, with a space or an underscore before the number
    and an optional possessive inside the brackets: `[PERSON_1]`, `[person 1]`, `[PERSON_1's]`;
@@ -12,8 +12,8 @@ position the first alternative that matches wins, in this order:
    inside a longer word.
 
 A shifted date with a year is also restored when the model rewrites it in another common
-format ("03/20/2024" as "March 20, 2024" or "2024-03-20"); the original date comes back in the
-model's format. NOTE: other rewritings ("the 20th", "Wednesday") stay shifted.
+format ("03/20/2024" as "March 20, 2024" or "2024-03-20"). The original date then comes back
+in the model's format. NOTE: other rewritings ("the 20th", "Wednesday") stay shifted.
 
 A placeholder number is read whole and may not be followed by another digit, so `[PERSON_1]`
 never matches inside `[PERSON_10]`. Placeholders that are not in the session are left as they

@@ -67,7 +67,7 @@ class TokenOperator:
         name = parse_person_name(value.text)
         title = _title_prefix(name)
         if title:
-            # A title is not an identifier, and keeping it ("Mr. [PERSON_1]") tells the
+            # A title is not an identifier, and keeping it ("Mr. [PERSON_1]") shows the
             # model how the person is addressed.
             bare = Value(value.text[len(title) :], value.entity_type)
             substitute = self._replace_person(bare, context)
@@ -103,7 +103,7 @@ def _part_token(
     """Return the token for another form of a known person, such as `[PERSON_SURNAME_1]`.
 
     Each kind of form (a lone family name, a lone given name, another full form) gets its own
-    token, which carries the person's number, so the model still sees one person while
+    token, which carries the person's number, so the model still reads one person while
     restoring gives back the form the text used ("Smith", not "John Smith"). NOTE: a second
     different form of one kind ("JOHN SMITH" after "Smith, John") shares the first one's token,
     so it is restored as that form. Returns None when the person's token is not a placeholder.

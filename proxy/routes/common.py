@@ -1,4 +1,4 @@
-"""What every route does around its work: error responses, the audit line and the log line."""
+"""Shared route wrapper: error responses, the audit line and the log line of every request."""
 
 from __future__ import annotations
 

@@ -79,7 +79,7 @@ def start_fake_gemini() -> FakeGemini:
 
 
 def echo_parts(body: dict[str, Any], reply_text: str | None) -> list[dict[str, Any]]:
-    """Return the parts of the echo answer for a generateContent body."""
+    """Return the parts of the echo response for a generateContent body."""
     if reply_text is not None:
         return [{"text": reply_text}]
     contents = body.get("contents") or []

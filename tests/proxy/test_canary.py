@@ -45,7 +45,7 @@ def canary_proxy(tmp_path, fake_gemini, shared_pipeline):
 def exercise_every_path(proxy, fake, monkeypatch):
     """Send the canary through each route and failure path.
 
-    Returns the caller's answers (which carry the caller's own PHI back, as they should) and
+    Returns the caller's responses (which carry the caller's own PHI back, as they should) and
     every other body the proxy sent: error bodies, previews, counts and metrics.
     """
     answers, bodies = [], []

@@ -1,4 +1,4 @@
-"""End to end through a live proxy with the google-genai SDK: no PHI upstream, exact answers."""
+"""End to end through a live proxy with the google-genai SDK: no PHI upstream, exact responses."""
 
 from __future__ import annotations
 
